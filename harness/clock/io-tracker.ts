@@ -1,0 +1,130 @@
+import dc from 'node:diagnostics_channel';
+import net from 'node:net';
+
+/** Anything besides sockets that can still be moving bytes (in-memory pipes in simulator mode). */
+export interface IoSource {
+  /** True while the source has work in flight that will finish without the clock moving. */
+  busy(): boolean;
+  /** A number that changes whenever the source makes progress. */
+  progress(): number;
+}
+
+type Side = 'client' | 'server';
+
+/**
+ * Watches every TCP socket the process creates (node's 'net.client.socket' and 'net.server.socket'
+ * diagnostics channels see third-party clients too) and answers one question for the settle loop:
+ * is real I/O still in flight? Busy means any of:
+ * - a socket still connecting;
+ * - bytes a socket has not flushed to the kernel (writableLength);
+ * - bytes flushed by one in-process socket that its in-process peer has not read yet;
+ * - a FIN sent by one in-process socket that its peer has not seen;
+ * - a connect to an in-process listener that the listener has not accepted yet.
+ * It never adds 'data' listeners (that would change the sockets' flow mode); progress is read
+ * from the sockets' byte counters instead.
+ */
+export class IoTracker {
+  private readonly sockets = new Map<net.Socket, Side>();
+  /** local "address:port" -> socket, for finding in-process peers. */
+  private readonly endpoints = new Map<string, net.Socket>();
+  private readonly sources = new Set<IoSource>();
+  private closes = 0;
+  private started = false;
+
+  private readonly onClient = (msg: unknown) => this.track((msg as { socket: net.Socket }).socket, 'client');
+  private readonly onServer = (msg: unknown) => this.track((msg as { socket: net.Socket }).socket, 'server');
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    dc.subscribe('net.client.socket', this.onClient);
+    dc.subscribe('net.server.socket', this.onServer);
+  }
+
+  stop(): void {
+    if (!this.started) return;
+    this.started = false;
+    dc.unsubscribe('net.client.socket', this.onClient);
+    dc.unsubscribe('net.server.socket', this.onServer);
+    this.sockets.clear();
+    this.endpoints.clear();
+    this.sources.clear();
+  }
+
+  addSource(source: IoSource): () => void {
+    this.sources.add(source);
+    return () => this.sources.delete(source);
+  }
+
+  /** Sockets currently open (for leak checks after a run). */
+  openSockets(): net.Socket[] {
+    return [...this.sockets.keys()].filter((s) => !s.destroyed);
+  }
+
+  /** A number that changes whenever any tracked socket or source moves. */
+  progress(): number {
+    let sum = this.closes + this.sockets.size;
+    for (const s of this.sockets.keys()) sum += s.bytesRead + s.bytesWritten + (s.connecting ? 1 : 0);
+    for (const src of this.sources) sum += src.progress();
+    return sum;
+  }
+
+  /** Whether bytes or connections are still in flight, and whether any in flight go out of process. */
+  state(): { busy: boolean; external: boolean } {
+    let listening: Set<number> | undefined;
+    let external = false;
+    for (const [s, side] of this.sockets) {
+      if (s.destroyed) continue;
+      if (s.connecting || s.writableLength > 0) return { busy: true, external };
+      const peer = this.peerOf(s);
+      if (peer) {
+        if (peer.destroyed) continue;
+        if (s.bytesWritten > peer.bytesRead) return { busy: true, external };
+        if (s.writableFinished && !peer.readableEnded && peer.readable) return { busy: true, external };
+        continue;
+      }
+      if (side === 'client' && s.remotePort !== undefined) {
+        listening ??= listeningPorts();
+        if (listening.has(s.remotePort)) return { busy: true, external }; // connected, not yet accepted
+      }
+      external = true;
+    }
+    for (const src of this.sources) if (src.busy()) return { busy: true, external };
+    return { busy: false, external };
+  }
+
+  private peerOf(s: net.Socket): net.Socket | undefined {
+    if (s.remoteAddress === undefined) return undefined;
+    return this.endpoints.get(`${s.remoteAddress}:${s.remotePort}`);
+  }
+
+  private track(socket: net.Socket, side: Side): void {
+    this.sockets.set(socket, side);
+    let key: string | undefined;
+    const register = () => {
+      if (socket.localAddress === undefined) return;
+      key = `${socket.localAddress}:${socket.localPort}`;
+      this.endpoints.set(key, socket);
+    };
+    if (side === 'server' || !socket.connecting) register();
+    socket.once('connect', register);
+    socket.once('close', () => {
+      this.closes++;
+      this.sockets.delete(socket);
+      if (key !== undefined && this.endpoints.get(key) === socket) this.endpoints.delete(key);
+    });
+  }
+}
+
+/** Ports of the TCP listeners in this process. */
+function listeningPorts(): Set<number> {
+  const ports = new Set<number>();
+  const handles = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles();
+  for (const h of handles) {
+    if (h instanceof net.Server && h.listening) {
+      const addr = h.address();
+      if (addr && typeof addr === 'object') ports.add(addr.port);
+    }
+  }
+  return ports;
+}

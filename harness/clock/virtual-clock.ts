@@ -1,0 +1,207 @@
+import FakeTimers, { type InstalledClock } from '@sinonjs/fake-timers';
+import { FlatlineError } from '../util/errors.ts';
+import { formatMs } from '../util/duration.ts';
+import { realTimers, type Clock, type TimerHandle } from './clock.ts';
+import { IoTracker } from './io-tracker.ts';
+
+export interface VirtualClockOptions {
+  /** Wall-clock date the virtual clock starts at (ms since 1970). Fixed so traces are stable. */
+  epoch?: number;
+  /** setImmediate rounds with no progress before the world counts as quiet. */
+  quietRounds?: number;
+  /** Extra real time to wait for out-of-process peers (an external broker) before counting quiet. */
+  externalQuietMs?: number;
+  /** Real time a busy-but-frozen world may stay frozen before it counts as quiet (a peer that stopped reading). */
+  stallMs?: number;
+}
+
+export interface RunOptions {
+  /** Virtual time after which the run fails: a guard against runs that never end. */
+  limitMs?: number;
+  /** Wall-clock watchdog: a run that takes longer than this in real time fails. */
+  wallLimitMs?: number;
+}
+
+export const DEFAULT_EPOCH = Date.UTC(2026, 0, 1);
+
+let installed: VirtualClock | undefined;
+
+/**
+ * Virtual time over real sockets. While installed, setTimeout/setInterval/Date/performance.now are
+ * @sinonjs/fake-timers' everywhere in the process, so third-party clients run on it unchanged.
+ * Time moves only through `run`/`advance`, which alternate two steps:
+ *   1. settle: let real I/O run (setImmediate rounds) until the IoTracker says nothing is in flight;
+ *   2. jump to the next due timer and fire it alone.
+ * setImmediate, process.nextTick and queueMicrotask stay real: real I/O needs them.
+ */
+export class VirtualClock implements Clock {
+  readonly kind = 'virtual' as const;
+  readonly io = new IoTracker();
+  private readonly fake: InstalledClock;
+  private readonly quietRounds: number;
+  private readonly externalQuietMs: number;
+  private readonly stallMs: number;
+  private readonly epoch: number;
+
+  private constructor(options: VirtualClockOptions) {
+    this.quietRounds = options.quietRounds ?? 2;
+    this.externalQuietMs = options.externalQuietMs ?? 5;
+    this.stallMs = options.stallMs ?? 200;
+    this.fake = FakeTimers.withGlobal(globalThis).install({
+      now: options.epoch ?? DEFAULT_EPOCH,
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
+      loopLimit: 1_000_000,
+    });
+    this.epoch = this.fake.now;
+    this.io.start();
+  }
+
+  /** Installs the virtual clock process-wide. Only one can be installed at a time. */
+  static install(options: VirtualClockOptions = {}): VirtualClock {
+    if (installed) {
+      throw new FlatlineError('FLATLINE_ERR_CLOCK_BUSY', 'a virtual clock is already installed in this process; uninstall it first (one virtual world per process; use workers for parallel runs)');
+    }
+    installed = new VirtualClock(options);
+    return installed;
+  }
+
+  /** Restores the real timers. Timers still pending on the virtual clock are dropped. */
+  uninstall(): void {
+    if (installed !== this) return;
+    this.io.stop();
+    this.fake.uninstall();
+    installed = undefined;
+  }
+
+  now(): number {
+    return this.fake.now;
+  }
+
+  /** Virtual milliseconds since the clock was installed. */
+  elapsed(): number {
+    return this.fake.now - this.epoch;
+  }
+
+  setTimeout(fn: () => void, ms: number): TimerHandle {
+    return this.fake.setTimeout(fn, ms) as unknown as TimerHandle;
+  }
+
+  clearTimeout(handle: TimerHandle | undefined): void {
+    if (handle !== undefined) this.fake.clearTimeout(handle as never);
+  }
+
+  setInterval(fn: () => void, ms: number): TimerHandle {
+    return this.fake.setInterval(fn, ms) as unknown as TimerHandle;
+  }
+
+  clearInterval(handle: TimerHandle | undefined): void {
+    if (handle !== undefined) this.fake.clearInterval(handle as never);
+  }
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => this.fake.setTimeout(resolve, ms));
+  }
+
+  /** Number of timers pending on the virtual clock. */
+  pendingTimers(): number {
+    return this.fake.countTimers();
+  }
+
+  /** Lets real I/O run until nothing is in flight. */
+  async settle(): Promise<void> {
+    let quiet = 0;
+    let last = this.io.progress();
+    let frozenSince = realTimers.dateNow();
+    let sawExternal = false;
+    for (;;) {
+      await nextIoTurn();
+      const progress = this.io.progress();
+      const { busy, external } = this.io.state();
+      sawExternal ||= external && progress !== last;
+      if (progress !== last) {
+        last = progress;
+        quiet = 0;
+        frozenSince = realTimers.dateNow();
+        continue;
+      }
+      if (busy && realTimers.dateNow() - frozenSince < this.stallMs) {
+        quiet = 0;
+        continue;
+      }
+      if (++quiet < this.quietRounds) continue;
+      if (!sawExternal) return;
+      // Out-of-process peers answer in real time: give them a moment, and go on if they did.
+      sawExternal = false;
+      await new Promise((resolve) => realTimers.setTimeout(resolve, this.externalQuietMs));
+      if (this.io.progress() === last) return;
+      quiet = 0;
+    }
+  }
+
+  /** Runs virtual time forward by `ms`, firing every timer due on the way, settling between timers. */
+  async advance(ms: number): Promise<void> {
+    const target = this.fake.now + ms;
+    for (;;) {
+      await this.settle();
+      const next = this.nextTimerAt();
+      if (next === undefined || next > target) {
+        this.fake.tick(target - this.fake.now);
+        await this.settle();
+        return;
+      }
+      this.fake.next();
+    }
+  }
+
+  /**
+   * Drives the world until `work` settles: whenever everything is quiet and `work` is still
+   * waiting, time jumps to the next timer. Fails when nothing is scheduled and nothing moves
+   * (the work waits for something that cannot happen), past `limitMs` of virtual time, or past
+   * `wallLimitMs` of real time.
+   */
+  async run<T>(work: Promise<T> | (() => Promise<T>), options: RunOptions = {}): Promise<T> {
+    const promise = typeof work === 'function' ? work() : work;
+    let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
+    promise.then(
+      (value) => (outcome = { ok: true, value }),
+      (error: unknown) => (outcome = { ok: false, error }),
+    );
+    const start = this.fake.now;
+    const wallStart = realTimers.dateNow();
+    const limit = options.limitMs ?? Number.POSITIVE_INFINITY;
+    for (;;) {
+      await this.settle();
+      if (outcome) break;
+      if (options.wallLimitMs !== undefined && realTimers.dateNow() - wallStart > options.wallLimitMs) {
+        throw new FlatlineError('FLATLINE_ERR_CLOCK_LIMIT', `the run took more than ${formatMs(options.wallLimitMs)} of real time (watchdog) at virtual ${formatMs(this.fake.now - start)}; it is probably busy-looping or waiting on real I/O that never finishes`);
+      }
+      const next = this.nextTimerAt();
+      if (next === undefined) {
+        throw new FlatlineError('FLATLINE_ERR_CLOCK_STUCK', `nothing is scheduled and no I/O is in flight at virtual ${formatMs(this.fake.now - start)}, but the run is still waiting: it waits for something that cannot happen`);
+      }
+      if (next - start > limit) {
+        throw new FlatlineError('FLATLINE_ERR_CLOCK_LIMIT', `the run did not finish within its virtual time limit of ${formatMs(limit)}`);
+      }
+      this.fake.next();
+    }
+    if (!outcome.ok) throw outcome.error;
+    return outcome.value;
+  }
+
+  /** Virtual time of the earliest pending timer, if any. */
+  private nextTimerAt(): number | undefined {
+    const timers = (this.fake as unknown as { timers?: Record<string, { callAt: number }> }).timers;
+    if (!timers) return undefined;
+    let min: number | undefined;
+    for (const id in timers) {
+      const at = timers[id]!.callAt;
+      if (min === undefined || at < min) min = at;
+    }
+    return min;
+  }
+}
+
+/** One turn of the event loop: microtasks drain, then pending I/O callbacks run in the poll phase. */
+function nextIoTurn(): Promise<void> {
+  return new Promise((resolve) => realTimers.setImmediate(resolve));
+}

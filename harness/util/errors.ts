@@ -1,0 +1,40 @@
+/**
+ * Errors a user can cause carry a stable, machine-readable code (in the manner of undici's
+ * UND_ERR_* and fastify's FST_ERR_*) and a message that says what was wrong, where, and what to do.
+ */
+export type FlatlineErrorCode =
+  | 'FLATLINE_ERR_DURATION'
+  | 'FLATLINE_ERR_CLOCK_BUSY'
+  | 'FLATLINE_ERR_CLOCK_STUCK'
+  | 'FLATLINE_ERR_CLOCK_LIMIT'
+  | 'FLATLINE_ERR_TOXIC_TYPE'
+  | 'FLATLINE_ERR_TOXIC_ATTRIBUTE'
+  | 'FLATLINE_ERR_TOXIC_STREAM'
+  | 'FLATLINE_ERR_TOXIC_EXISTS'
+  | 'FLATLINE_ERR_TOXIC_NOT_FOUND'
+  | 'FLATLINE_ERR_PROXY_EXISTS'
+  | 'FLATLINE_ERR_PROXY_NOT_FOUND'
+  | 'FLATLINE_ERR_PROXY_FIELD'
+  | 'FLATLINE_ERR_LISTEN'
+  | 'FLATLINE_ERR_USAGE'
+  | 'FLATLINE_ERR_CONFIG'
+  | 'FLATLINE_ERR_SCENARIO'
+  | 'FLATLINE_ERR_CLIENT'
+  | 'FLATLINE_ERR_SERVER';
+
+export class FlatlineError extends Error {
+  readonly code: FlatlineErrorCode;
+  /** HTTP status the Toxiproxy API answers with when this error reaches it. */
+  readonly status: number;
+
+  constructor(code: FlatlineErrorCode, message: string, options: { status?: number; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'FlatlineError';
+    this.code = code;
+    this.status = options.status ?? 500;
+  }
+}
+
+export function isFlatlineError(err: unknown, code?: FlatlineErrorCode): err is FlatlineError {
+  return err instanceof FlatlineError && (code === undefined || err.code === code);
+}
