@@ -1,4 +1,6 @@
-import FakeTimers, { type InstalledClock } from '@sinonjs/fake-timers';
+import FakeTimers from '@sinonjs/fake-timers';
+
+type InstalledClock = ReturnType<ReturnType<typeof FakeTimers.withGlobal>['install']>;
 import { FlatlineError } from '../util/errors.ts';
 import { formatMs } from '../util/duration.ts';
 import { realTimers, type Clock, type TimerHandle } from './clock.ts';
@@ -99,7 +101,7 @@ export class VirtualClock implements Clock {
   }
 
   sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => this.fake.setTimeout(resolve, ms));
+    return new Promise((resolve) => this.fake.setTimeout(() => resolve(), ms));
   }
 
   /** Number of timers pending on the virtual clock. */
@@ -188,16 +190,10 @@ export class VirtualClock implements Clock {
     return outcome.value;
   }
 
-  /** Virtual time of the earliest pending timer, if any. */
+  /** Virtual time of the earliest pending timer, if any (fake-timers keeps them in a min-heap). */
   private nextTimerAt(): number | undefined {
-    const timers = (this.fake as unknown as { timers?: Record<string, { callAt: number }> }).timers;
-    if (!timers) return undefined;
-    let min: number | undefined;
-    for (const id in timers) {
-      const at = timers[id]!.callAt;
-      if (min === undefined || at < min) min = at;
-    }
-    return min;
+    const heap = (this.fake as unknown as { timerHeap?: { peek(): { callAt: number } | undefined } }).timerHeap;
+    return heap?.peek()?.callAt;
   }
 }
 

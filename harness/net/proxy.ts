@@ -1,0 +1,167 @@
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Clock } from '../clock/clock.ts';
+import type { TraceSink } from '../scenario/trace.ts';
+import { FlatlineError } from '../util/errors.ts';
+import type { Rng } from '../util/rng.ts';
+import { formatHostPort, parseHostPort, type HostPort } from './address.ts';
+import { Link } from './link.ts';
+import { ToxicCollection } from './toxic-collection.ts';
+import type { ToxicSpec } from './toxic.ts';
+
+/** A proxy as Toxiproxy's API shows it. */
+export interface ProxyConfig {
+  name: string;
+  listen: string;
+  upstream: string;
+  enabled: boolean;
+}
+
+export interface ProxyJSON extends ProxyConfig {
+  toxics: ToxicSpec[];
+}
+
+/** What every proxy in one world shares. */
+export interface ProxyWorld {
+  clock: Clock;
+  rng: Rng;
+  trace: TraceSink;
+  /** Opens the server end of a new connection; defaults to a TCP connect (in-memory pipes in simulator mode). */
+  dial?: (upstream: HostPort) => Duplex;
+}
+
+/**
+ * Listens, accepts, dials its upstream for each accepted connection and owns the resulting links
+ * and its toxics, like a Toxiproxy proxy. As in Toxiproxy, the client is accepted before the
+ * upstream is known to be reachable; if the dial fails, the client sees the connection close.
+ */
+export class Proxy {
+  readonly toxics: ToxicCollection;
+  private readonly links = new Set<Link>();
+  private server: net.Server | undefined;
+  private config: ProxyConfig;
+  private listenAddress: HostPort;
+  private upstreamAddress: HostPort;
+  private accepted = 0;
+
+  constructor(config: ProxyConfig, private readonly world: ProxyWorld) {
+    if (typeof config.name !== 'string' || config.name === '') {
+      throw new FlatlineError('FLATLINE_ERR_PROXY_FIELD', 'missing required field: name', { status: 400 });
+    }
+    this.listenAddress = parseHostPort(config.listen, `proxy "${config.name}": listen`);
+    this.upstreamAddress = parseHostPort(config.upstream, `proxy "${config.name}": upstream`);
+    this.config = { ...config };
+    this.toxics = new ToxicCollection(config.name, () => this.links);
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  get enabled(): boolean {
+    return this.config.enabled;
+  }
+
+  /** The address actually listened on (port 0 becomes the ephemeral port once started). */
+  get listen(): HostPort {
+    return { ...this.listenAddress };
+  }
+
+  get upstream(): HostPort {
+    return { ...this.upstreamAddress };
+  }
+
+  /** Live connections. */
+  get connections(): number {
+    return this.links.size;
+  }
+
+  toJSON(): ProxyJSON {
+    return {
+      name: this.config.name,
+      listen: formatHostPort(this.listenAddress),
+      upstream: formatHostPort(this.upstreamAddress),
+      enabled: this.config.enabled,
+      toxics: this.toxics.specs(),
+    };
+  }
+
+  /** Starts listening if enabled. Fails with a clear error if the address is taken. */
+  async start(): Promise<void> {
+    if (!this.config.enabled || this.server) return;
+    const server = net.createServer((socket) => this.accept(socket));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err: NodeJS.ErrnoException) => {
+        const where = formatHostPort(this.listenAddress);
+        const why = err.code === 'EADDRINUSE' ? 'address already in use; pick another port or use port 0 for a free one' : err.message;
+        reject(new FlatlineError('FLATLINE_ERR_LISTEN', `proxy "${this.name}" cannot listen on ${where}: ${why}`, { status: 500, cause: err }));
+      });
+      server.listen(this.listenAddress.port, this.listenAddress.host, () => resolve());
+    });
+    server.on('error', () => {}); // after listening, errors belong to connections
+    this.server = server;
+    const addr = server.address() as net.AddressInfo;
+    this.listenAddress = { host: this.listenAddress.host, port: addr.port };
+    this.world.trace(`proxy:${this.name}`, 'proxy.enabled', { listen: formatHostPort(this.listenAddress) });
+  }
+
+  /** Stops listening and closes every connection with a FIN (Toxiproxy's `enabled: false`). */
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const link of [...this.links]) link.close();
+    if (server) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      this.world.trace(`proxy:${this.name}`, 'proxy.disabled');
+    }
+  }
+
+  async setEnabled(enabled: boolean): Promise<void> {
+    this.config.enabled = enabled;
+    if (enabled) await this.start();
+    else await this.stop();
+  }
+
+  /** New listen/upstream addresses restart the proxy and drop its connections, as Toxiproxy does. */
+  async reconfigure(changes: Partial<Pick<ProxyConfig, 'listen' | 'upstream' | 'enabled'>>): Promise<void> {
+    const listen = changes.listen === undefined ? this.listenAddress : parseHostPort(changes.listen, `proxy "${this.name}": listen`);
+    const upstream = changes.upstream === undefined ? this.upstreamAddress : parseHostPort(changes.upstream, `proxy "${this.name}": upstream`);
+    const moved = formatHostPort(listen) !== formatHostPort(this.listenAddress) || formatHostPort(upstream) !== formatHostPort(this.upstreamAddress);
+    if (moved) {
+      await this.stop();
+      this.listenAddress = listen;
+      this.upstreamAddress = upstream;
+    }
+    await this.setEnabled(changes.enabled ?? this.config.enabled);
+  }
+
+  /** Connects an in-memory (or any Duplex) client end through this proxy: simulator mode. */
+  attach(client: Duplex): Link {
+    return this.open(client);
+  }
+
+  private accept(socket: net.Socket): void {
+    socket.setNoDelay(true);
+    this.open(socket);
+  }
+
+  private open(client: Duplex): Link {
+    const id = `${this.name}#${++this.accepted}`;
+    const server = this.world.dial ? this.world.dial(this.upstreamAddress) : dialTcp(this.upstreamAddress);
+    const link = new Link(id, client, server, {
+      clock: this.world.clock,
+      rng: this.world.rng.fork(id),
+      trace: this.world.trace,
+      onClosed: (l) => this.links.delete(l),
+    });
+    this.links.add(link);
+    link.start(this.toxics.list());
+    return link;
+  }
+}
+
+function dialTcp({ host, port }: HostPort): net.Socket {
+  const socket = net.connect({ host, port });
+  socket.setNoDelay(true);
+  return socket;
+}

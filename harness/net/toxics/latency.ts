@@ -1,0 +1,30 @@
+import { only, type ToxicType } from '../toxic.ts';
+import { DelayQueue, deliverTo, type Delivery } from './delay-queue.ts';
+
+export interface LatencyAttributes {
+  latency: number;
+  jitter: number;
+}
+
+/**
+ * Delays each chunk by latency ± jitter ms, counted from when it was read; chunks never reorder.
+ * Jitter is uniform in [-jitter, +jitter), as Toxiproxy draws it, but from the seeded stream.
+ */
+export const latency: ToxicType<LatencyAttributes> = {
+  type: 'latency',
+  description: 'delay every chunk by latency ± jitter ms',
+  attributes: {
+    latency: { kind: 'number', default: 0, min: 0, unit: 'ms' },
+    jitter: { kind: 'number', default: 0, min: 0, unit: 'ms' },
+  },
+  attach({ clock, rng, attributes, stream, outputs }) {
+    const queue = new DelayQueue<Delivery>(clock, deliverTo(outputs[stream]));
+    const delay = () => attributes.latency + (attributes.jitter > 0 ? rng.uniform(-attributes.jitter, attributes.jitter) : 0);
+    return only(stream, {
+      data: (chunk) => queue.push({ chunk }, chunk.at + delay()),
+      end: (kind) => queue.push({ end: kind }, clock.now()),
+      detach: () => queue.flush(),
+      dispose: () => queue.dispose(),
+    });
+  },
+};

@@ -1,0 +1,47 @@
+import type { Rng } from '../../util/rng.ts';
+import { only, type ToxicType } from '../toxic.ts';
+import { DelayQueue, deliverTo, type Delivery } from './delay-queue.ts';
+
+export interface SlicerAttributes {
+  average_size: number;
+  size_variation: number;
+  delay: number;
+}
+
+/**
+ * Splits each chunk into pieces of about average_size ± size_variation bytes, sent `delay`
+ * MICROseconds apart (Toxiproxy's unit). The split halves recursively around the middle, as
+ * Toxiproxy's does, with the offsets drawn from the seeded stream.
+ */
+export const slicer: ToxicType<SlicerAttributes> = {
+  type: 'slicer',
+  description: 'slice data into pieces of average_size ± size_variation bytes, delay µs apart',
+  attributes: {
+    average_size: { kind: 'number', default: 0, min: 0, integer: true, unit: 'bytes' },
+    size_variation: { kind: 'number', default: 0, min: 0, integer: true, unit: 'bytes' },
+    delay: { kind: 'number', default: 0, min: 0, unit: 'µs' },
+  },
+  attach({ clock, rng, attributes, stream, outputs }) {
+    const queue = new DelayQueue<Delivery>(clock, deliverTo(outputs[stream]));
+    const gapMs = attributes.delay / 1000;
+    return only(stream, {
+      data: ({ data, at }) => {
+        let due = Math.max(clock.now(), queue.tail);
+        for (const [from, to] of sliceBounds(0, data.length, attributes, rng)) {
+          queue.push({ chunk: { data: data.subarray(from, to), at } }, due);
+          due += gapMs;
+        }
+      },
+      end: (kind) => queue.push({ end: kind }, clock.now()),
+      detach: () => queue.flush(),
+      dispose: () => queue.dispose(),
+    });
+  },
+};
+
+function sliceBounds(start: number, end: number, a: SlicerAttributes, rng: Rng): [number, number][] {
+  if (a.average_size <= 0 || end - start - a.average_size <= a.size_variation) return [[start, end]];
+  const variation = a.size_variation > 0 ? rng.int(-a.size_variation, a.size_variation - 1) : 0;
+  const mid = Math.min(end - 1, Math.max(start + 1, start + Math.floor((end - start) / 2) + variation));
+  return [...sliceBounds(start, mid, a, rng), ...sliceBounds(mid, end, a, rng)];
+}
