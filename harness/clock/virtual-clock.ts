@@ -33,7 +33,7 @@ let installed: VirtualClock | undefined;
  * @sinonjs/fake-timers' everywhere in the process, so third-party clients run on it unchanged.
  * Time moves only through `run`/`advance`, which alternate two steps:
  *   1. settle: let real I/O run (setImmediate rounds) until the IoTracker says nothing is in flight;
- *   2. jump to the next due timer and fire it alone.
+ *   2. jump to the next due timer and fire the timers due at that instant.
  * setImmediate, process.nextTick and queueMicrotask stay real: real I/O needs them.
  */
 export class VirtualClock implements Clock {
@@ -151,7 +151,7 @@ export class VirtualClock implements Clock {
         await this.settle();
         return;
       }
-      this.fake.next();
+      this.fireDue(next);
     }
   }
 
@@ -184,10 +184,19 @@ export class VirtualClock implements Clock {
       if (next - start > limit) {
         throw new FlatlineError('FLATLINE_ERR_CLOCK_LIMIT', `the run did not finish within its virtual time limit of ${formatMs(limit)}`);
       }
-      this.fake.next();
+      this.fireDue(next);
     }
     if (!outcome.ok) throw outcome.error;
     return outcome.value;
+  }
+
+  /**
+   * Jumps to `at` and fires every timer due then, in fake-timers' order. Timers due at the same
+   * virtual instant fire together before I/O settles: real I/O takes no virtual time, so its
+   * effects land after everything that happened at that instant.
+   */
+  private fireDue(at: number): void {
+    this.fake.tick(at - this.fake.now);
   }
 
   /** Virtual time of the earliest pending timer, if any (fake-timers keeps them in a min-heap). */

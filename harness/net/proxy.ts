@@ -102,7 +102,7 @@ export class Proxy {
     this.server = server;
     const addr = server.address() as net.AddressInfo;
     this.listenAddress = { host: this.listenAddress.host, port: addr.port };
-    this.world.trace(`proxy:${this.name}`, 'proxy.enabled', { listen: formatHostPort(this.listenAddress) });
+    this.world.trace(`proxy:${this.name}`, 'proxy.enabled'); // no port: ephemeral ports would make traces differ run to run
   }
 
   /** Stops listening and closes every connection with a FIN (Toxiproxy's `enabled: false`). */

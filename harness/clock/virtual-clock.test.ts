@@ -1,0 +1,144 @@
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FaultNetwork } from '../net/network.ts';
+import { Trace } from '../scenario/trace.ts';
+import { isFlatlineError } from '../util/errors.ts';
+import { Rng } from '../util/rng.ts';
+import { DEFAULT_EPOCH, VirtualClock } from './virtual-clock.ts';
+
+let clock: VirtualClock | undefined;
+afterEach(() => {
+  clock?.uninstall();
+  clock = undefined;
+});
+
+const MIN = 60_000;
+
+/** A server that records (virtual) accept times and answers every chunk with "ok". */
+async function startRecorder(c: VirtualClock) {
+  const accepted: number[] = [];
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((s) => {
+    accepted.push(c.now());
+    sockets.add(s);
+    s.on('data', () => s.write('ok'));
+    s.on('error', () => {});
+    s.on('close', () => sockets.delete(s));
+  });
+  await c.run(new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r())));
+  const port = (server.address() as net.AddressInfo).port;
+  const close = () =>
+    c.run(
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+    );
+  return { port, accepted, close };
+}
+
+/**
+ * n clients connect at once through a proxy with 80 ms latency and a 5-minute NAT, each writes
+ * every 3 minutes for an hour; returns each client's event times (reply times and NAT events).
+ */
+async function fleet(n: number, seed: number, jitter = 20) {
+  clock = VirtualClock.install();
+  const c = clock;
+  const trace = new Trace(c);
+  const server = await startRecorder(c);
+  const network = new FaultNetwork({ clock: c, rng: new Rng(seed), trace: trace.sink });
+  const proxy = await c.run(() => network.create({ name: 'srv', upstream: `127.0.0.1:${server.port}` }));
+  proxy.toxics.add({ name: 'lag', type: 'latency', stream: 'downstream', attributes: { latency: 80, jitter } });
+  proxy.toxics.add({ name: 'nat', type: 'nat_idle', attributes: { timeout: 5 * MIN } });
+  const replies: number[][] = [];
+  const sockets: net.Socket[] = [];
+  for (let i = 0; i < n; i++) {
+    const times: number[] = [];
+    replies.push(times);
+    const s = net.connect(proxy.listen.port, '127.0.0.1');
+    s.on('data', () => times.push(c.now() - DEFAULT_EPOCH));
+    s.on('error', () => {});
+    sockets.push(s);
+    // client i stops writing after 30 minutes, so its NAT mapping expires 5 minutes later
+    const writer = c.setInterval(() => (c.now() - DEFAULT_EPOCH <= 30 * MIN ? s.write('ping') : c.clearInterval(writer)), 3 * MIN);
+  }
+  await c.advance(60 * MIN);
+  for (const s of sockets) s.destroy();
+  await c.run(() => network.close());
+  await server.close();
+  return { replies, accepted: server.accepted, trace };
+}
+
+describe('VirtualClock settle-then-jump loop', () => {
+  it('lets the server accept a connection before the clock moves on', async () => {
+    clock = VirtualClock.install();
+    const server = await startRecorder(clock);
+    const socket = net.connect(server.port, '127.0.0.1');
+    clock.setTimeout(() => {}, 5 * MIN); // something for the clock to jump to
+    await clock.advance(10 * MIN);
+    expect(server.accepted).toEqual([DEFAULT_EPOCH]);
+    socket.destroy();
+    await server.close();
+  });
+
+  it('gives every one of 500 simultaneous clients the same event times as a lone client', async () => {
+    const lone = await fleet(1, 7, 0);
+    clock!.uninstall();
+    const crowd = await fleet(500, 7, 0);
+    expect(crowd.accepted).toHaveLength(500);
+    expect(new Set(crowd.accepted)).toEqual(new Set(lone.accepted));
+    for (const times of crowd.replies) expect(times).toEqual(lone.replies[0]);
+    const expiries = crowd.trace.ofType('nat.expired').map((e) => e.t);
+    expect(expiries).toHaveLength(500);
+    expect(new Set(expiries)).toEqual(new Set(lone.trace.ofType('nat.expired').map((e) => e.t)));
+  });
+
+  it('gives the same trace, event for event, for the same seed', async () => {
+    const a = await fleet(20, 42);
+    clock!.uninstall();
+    const b = await fleet(20, 42);
+    clock!.uninstall();
+    const c = await fleet(20, 43);
+    expect(JSON.stringify(b.trace.events)).toEqual(JSON.stringify(a.trace.events));
+    expect(b.replies).toEqual(a.replies);
+    expect(c.replies).not.toEqual(a.replies); // the seed drives the jitter
+  });
+
+  it('drives third-party code that calls setTimeout, setInterval, Date and performance.now', async () => {
+    clock = VirtualClock.install();
+    const fired: number[] = [];
+    // as a library would: through the globals, after the clock was installed
+    const startDate = Date.now();
+    const startPerf = performance.now();
+    const ticker = setInterval(() => fired.push(Date.now() - startDate), 60_000);
+    const done = new Promise<number>((resolve) => setTimeout(() => resolve(performance.now() - startPerf), 3_600_001));
+    const perfElapsed = await clock.run(done);
+    clearInterval(ticker);
+    expect(fired).toHaveLength(60);
+    expect(fired[59]).toBe(3_600_000);
+    expect(perfElapsed).toBe(3_600_001);
+    expect(new Date().toISOString()).toBe('2026-01-01T01:00:00.001Z');
+  });
+});
+
+describe('VirtualClock errors', () => {
+  it('refuses a second clock in the same process', () => {
+    clock = VirtualClock.install();
+    expect(() => VirtualClock.install()).toThrow(/already installed/);
+  });
+
+  it('reports a run that waits for something that cannot happen', async () => {
+    clock = VirtualClock.install();
+    const err = await clock.run(new Promise(() => {})).catch((e: unknown) => e);
+    expect(isFlatlineError(err, 'FLATLINE_ERR_CLOCK_STUCK')).toBe(true);
+  });
+
+  it('stops a run at its virtual time limit', async () => {
+    clock = VirtualClock.install();
+    const c = clock;
+    const forever = new Promise(() => c.setInterval(() => {}, 1000));
+    const err = await c.run(forever, { limitMs: 60_000 }).catch((e: unknown) => e);
+    expect(isFlatlineError(err, 'FLATLINE_ERR_CLOCK_LIMIT')).toBe(true);
+    expect(c.elapsed()).toBeLessThanOrEqual(60_000);
+  });
+});
