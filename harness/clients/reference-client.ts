@@ -1,0 +1,165 @@
+import type { TimerHandle } from '../clock/clock.ts';
+import { Backoff, type BackoffOptions } from '../policy/backoff.ts';
+import { Heartbeat, type HeartbeatOptions } from '../policy/heartbeat.ts';
+import { Outbox, type OutboxOptions } from '../policy/outbox.ts';
+import type { ClientState } from '../scenario/events.ts';
+import { toMs, type Duration } from '../util/duration.ts';
+import { ClientEvents, type ClientAdapter, type ClientContext } from './adapter.ts';
+import type { Dial, Transport } from './transport.ts';
+
+export interface ReferenceClientOptions {
+  /** Default: every 3m, reply within 10s, skipped while frames arrive. */
+  heartbeat?: HeartbeatOptions;
+  /** Default: at once, then 2s, 4s, ... capped at 64s, never giving up. */
+  backoff?: BackoffOptions;
+  /** Default: at-least-once, resend after 10s. */
+  outbox?: Omit<OutboxOptions, 'idPrefix'>;
+  /** A connection not open within this long counts as failed. Default '10s'. */
+  connectTimeout?: Duration;
+}
+
+/**
+ * What a careful engineer builds (DESIGN.md, "Reference clients"): a ready state machine,
+ * a heartbeat that declares a silent link dead, reconnects on a backoff schedule, an outbox that
+ * keeps the delivery promise across reconnects, and no reconnect after a disconnect the user asked for.
+ * The protocol is the Dial's business; this class is the same for TCP and WebSocket.
+ */
+export class ReferenceClient implements ClientAdapter {
+  private readonly events: ClientEvents;
+  private readonly heartbeat: Heartbeat;
+  private readonly backoff: Backoff;
+  private readonly outbox: Outbox;
+  private readonly connectTimeoutMs: number;
+  private transport: Transport | undefined;
+  private retryTimer: TimerHandle | undefined;
+  private connectTimer: TimerHandle | undefined;
+  private attempt = 0;
+  /** Set once the user asked to disconnect (or close): nothing may reconnect after it. */
+  private stopped = false;
+
+  constructor(
+    private readonly ctx: ClientContext,
+    private readonly dial: Dial,
+    options: ReferenceClientOptions = {},
+  ) {
+    this.events = new ClientEvents(ctx);
+    this.connectTimeoutMs = toMs(options.connectTimeout ?? '10s', `client "${ctx.name}": connectTimeout`);
+    this.heartbeat = new Heartbeat(ctx.clock, options.heartbeat ?? {}, {
+      send: () => {
+        this.transport?.ping();
+        this.events.emit({ type: 'heartbeat.sent' });
+      },
+      dead: (reason) => this.lost(reason, true),
+    });
+    this.backoff = new Backoff(options.backoff ?? {}, { clock: ctx.clock, rng: ctx.rng.fork('backoff') });
+    this.outbox = new Outbox(ctx.clock, { ...options.outbox, idPrefix: ctx.name }, {
+      write: (message) => {
+        const written = this.state === 'open' && this.transport !== undefined && this.transport.send({ t: 'msg', id: message.id, body: message.body });
+        if (written) this.heartbeat.noteSent();
+        return written;
+      },
+      onAcked: (id) => this.events.emit({ type: 'message.acked', id }),
+      onFailed: (id, reason) => this.events.emit({ type: 'message.failed', id, reason }),
+    });
+  }
+
+  get name(): string {
+    return this.ctx.name;
+  }
+
+  get state(): ClientState {
+    return this.events.state;
+  }
+
+  connect(): void {
+    this.stopped = false;
+    if (this.transport || this.retryTimer !== undefined) return;
+    this.open();
+  }
+
+  send(body: unknown): string {
+    const id = this.outbox.send(body);
+    this.events.emit({ type: 'message.sent', id });
+    return id;
+  }
+
+  async disconnect(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.events.emit({ type: 'disconnect.requested' });
+    this.teardown((t) => t.close());
+  }
+
+  async close(): Promise<void> {
+    this.stopped = true;
+    this.teardown((t) => t.destroy());
+    this.outbox.dispose('client closed');
+  }
+
+  private open(): void {
+    this.events.setState('connecting');
+    this.events.emit({ type: 'connect.attempt', attempt: this.attempt });
+    this.connectTimer = this.ctx.clock.setTimeout(() => this.lost(`connect timeout after ${this.connectTimeoutMs}ms`, true), this.connectTimeoutMs);
+    this.transport = this.dial({
+      open: () => {
+        this.ctx.clock.clearTimeout(this.connectTimer);
+        this.events.setState('open');
+        this.events.emit({ type: 'connected', attempt: this.attempt });
+        this.backoff.connectionOpened();
+        this.heartbeat.start();
+        this.outbox.opened();
+      },
+      activity: () => this.heartbeat.noteReceived(),
+      message: (message) => {
+        if (message.t === 'ack') this.outbox.ack(message.id);
+      },
+      pong: () => {
+        const rttMs = this.heartbeat.noteReply();
+        if (rttMs !== undefined) this.events.emit({ type: 'heartbeat.reply', rttMs });
+      },
+      closed: (reason) => this.lost(reason, false),
+    });
+  }
+
+  /** The connection is gone: by our own verdict (`declared`) or because the transport said so. */
+  private lost(reason: string, declared: boolean): void {
+    if (!this.transport) return;
+    if (declared) this.transport.destroy();
+    this.transport = undefined;
+    this.ctx.clock.clearTimeout(this.connectTimer);
+    this.heartbeat.stop();
+    this.outbox.closed();
+    this.backoff.connectionLost();
+    this.events.emit({ type: 'link.dead', reason });
+    if (this.stopped) return this.events.setState('closed');
+    const retry = this.backoff.next();
+    if (!retry) {
+      this.events.emit({ type: 'reconnect.gave_up', attempts: this.backoff.attempts });
+      this.events.setState('closed');
+      this.outbox.dispose('gave up reconnecting');
+      return;
+    }
+    this.attempt = retry.attempt;
+    this.events.emit({ type: 'reconnect.scheduled', attempt: retry.attempt, delayMs: retry.delayMs });
+    this.events.setState('waiting');
+    this.retryTimer = this.ctx.clock.setTimeout(() => {
+      this.retryTimer = undefined;
+      this.open();
+    }, retry.delayMs);
+  }
+
+  private teardown(end: (t: Transport) => void): void {
+    this.ctx.clock.clearTimeout(this.retryTimer);
+    this.ctx.clock.clearTimeout(this.connectTimer);
+    this.retryTimer = undefined;
+    this.heartbeat.stop();
+    const transport = this.transport;
+    this.transport = undefined;
+    if (transport) {
+      this.events.setState('closing');
+      end(transport);
+    }
+    this.outbox.closed();
+    this.events.setState('closed');
+  }
+}

@@ -1,0 +1,58 @@
+import net from 'node:net';
+import { encodeData, encodePing, encodePong, FrameDecoder } from '../protocol/framing.ts';
+import { decodeMessage, encodeMessage } from '../protocol/messages.ts';
+import type { HostPort } from '../net/address.ts';
+import type { Dial } from './transport.ts';
+
+/** Length-prefixed JSON frames with a 1-byte PING/PONG heartbeat, over one TCP connection. */
+export function tcpDial(target: HostPort, hello: string): Dial {
+  return (events) => {
+    const socket = net.connect({ host: target.host, port: target.port });
+    socket.setNoDelay(true);
+    const decoder = new FrameDecoder();
+    let done = false;
+    const closed = (reason: string) => {
+      if (done) return;
+      done = true;
+      events.closed(reason);
+    };
+    socket.on('connect', () => {
+      socket.write(encodeData(encodeMessage({ t: 'hello', client: hello })));
+      events.open();
+    });
+    socket.on('data', (chunk: Buffer) => {
+      if (done) return;
+      try {
+        events.activity();
+        for (const frame of decoder.push(chunk)) {
+          if (frame.kind === 'pong') events.pong();
+          else if (frame.kind === 'ping') socket.write(encodePong());
+          else events.message(decodeMessage(frame.payload.toString()));
+        }
+      } catch (err) {
+        socket.destroy();
+        closed((err as Error).message);
+      }
+    });
+    socket.on('error', (err: NodeJS.ErrnoException) => closed(err.code ?? err.message));
+    socket.on('close', () => closed('connection closed by peer'));
+    return {
+      send: (message) => {
+        if (done) return false;
+        socket.write(encodeData(encodeMessage(message)));
+        return true;
+      },
+      ping: () => {
+        if (!done) socket.write(encodePing());
+      },
+      close: () => {
+        done = true;
+        socket.end();
+      },
+      destroy: () => {
+        done = true;
+        socket.destroy();
+      },
+    };
+  };
+}

@@ -1,0 +1,90 @@
+import { RealClock } from '../clock/real-clock.ts';
+import type { Clock } from '../clock/clock.ts';
+import { VirtualClock } from '../clock/virtual-clock.ts';
+import type { ClientAdapter, ClientContext } from '../clients/adapter.ts';
+import { FaultNetwork } from '../net/network.ts';
+import type { Proxy } from '../net/proxy.ts';
+import type { ReferenceServer, ServerContext } from '../servers/server.ts';
+import { Rng } from '../util/rng.ts';
+import { Trace } from './trace.ts';
+
+export interface WorldOptions {
+  seed?: number;
+  /** Virtual time (default) or the real clock. */
+  clock?: 'virtual' | 'real';
+}
+
+/**
+ * One run's universe: a clock, a trace, a seeded random stream, the fault network, and the
+ * servers and clients created in it, each server behind a proxy of its own. close() releases all
+ * of it, so nothing outlives the run.
+ */
+export class World {
+  readonly clock: Clock;
+  readonly trace: Trace;
+  readonly rng: Rng;
+  readonly network: FaultNetwork;
+  private readonly servers: ReferenceServer[] = [];
+  private readonly clients: ClientAdapter[] = [];
+  private closed = false;
+
+  constructor(options: WorldOptions = {}) {
+    this.clock = options.clock === 'real' ? new RealClock() : VirtualClock.install();
+    this.rng = new Rng(options.seed ?? 1);
+    this.trace = new Trace(this.clock);
+    this.network = new FaultNetwork({ clock: this.clock, rng: this.rng.fork('net'), trace: this.trace.sink });
+  }
+
+  get virtual(): VirtualClock | undefined {
+    return this.clock instanceof VirtualClock ? this.clock : undefined;
+  }
+
+  /** Awaits `work` while virtual time moves (plain await on the real clock). */
+  run<T>(work: Promise<T> | (() => Promise<T>), limitMs?: number): Promise<T> {
+    const v = this.virtual;
+    if (v) return v.run(work, { limitMs });
+    return typeof work === 'function' ? work() : work;
+  }
+
+  /** Lets `ms` of world time pass. */
+  async idle(ms: number): Promise<void> {
+    const v = this.virtual;
+    if (v) await v.advance(ms);
+    else await this.clock.sleep(ms);
+  }
+
+  serverContext(name: string): ServerContext {
+    return { name, clock: this.clock, trace: this.trace.sink };
+  }
+
+  clientContext(name: string): ClientContext {
+    return { name, clock: this.clock, trace: this.trace.sink, rng: this.rng.fork(`client:${name}`) };
+  }
+
+  /** Starts `server` and puts a proxy named after it in front of it. */
+  async addServer(server: ReferenceServer): Promise<Proxy> {
+    this.servers.push(server);
+    await this.run(() => server.start());
+    return this.run(() => this.network.create({ name: server.name, listen: '127.0.0.1:0', upstream: `127.0.0.1:${server.port}` }));
+  }
+
+  addClient<C extends ClientAdapter>(client: C): C {
+    this.clients.push(client);
+    return client;
+  }
+
+  /** Closes every client, server and proxy, then gives the real timers back. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.run(async () => {
+        for (const client of this.clients) await client.close();
+        for (const server of this.servers) await server.close();
+        await this.network.close();
+      });
+    } finally {
+      this.virtual?.uninstall();
+    }
+  }
+}

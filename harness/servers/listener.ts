@@ -1,0 +1,67 @@
+import net from 'node:net';
+import { FlatlineError } from '../util/errors.ts';
+import type { StopMode } from './server.ts';
+
+/**
+ * A TCP listener that can go down and come back on the same port, and closes its connections the
+ * way the stop mode says. The reference servers build on it.
+ */
+export class Listener {
+  private server: net.Server | undefined;
+  private readonly sockets = new Set<net.Socket>();
+  private boundPort: number;
+
+  constructor(
+    private readonly serverName: string,
+    private readonly onSocket: (socket: net.Socket) => void,
+    private readonly host = '127.0.0.1',
+    port = 0,
+  ) {
+    this.boundPort = port;
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  get running(): boolean {
+    return this.server !== undefined;
+  }
+
+  get connections(): number {
+    return this.sockets.size;
+  }
+
+  async start(): Promise<void> {
+    if (this.server) return;
+    const server = net.createServer((socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+      socket.on('error', () => {}); // the protocol layer reports closes; errors must not crash the run
+      this.onSocket(socket);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err: NodeJS.ErrnoException) =>
+        reject(new FlatlineError('FLATLINE_ERR_SERVER', `server "${this.serverName}" cannot listen on ${this.host}:${this.boundPort}: ${err.code === 'EADDRINUSE' ? 'address already in use' : err.message}`, { cause: err })),
+      );
+      server.listen(this.boundPort, this.host, () => resolve());
+    });
+    this.boundPort = (server.address() as net.AddressInfo).port;
+    this.server = server;
+  }
+
+  /** Stops listening; `beforeClose` lets the protocol say goodbye on a graceful stop. */
+  async stop(mode: StopMode, goodbye?: (socket: net.Socket) => void): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const socket of this.sockets) {
+      if (mode === 'reset') socket.resetAndDestroy();
+      else if (mode === 'crash') socket.destroy();
+      else if (goodbye) goodbye(socket);
+      else socket.end();
+    }
+    await closed;
+  }
+}

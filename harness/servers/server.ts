@@ -1,0 +1,31 @@
+import type { Clock } from '../clock/clock.ts';
+import type { TraceSink } from '../scenario/trace.ts';
+
+/**
+ * How a server goes down. graceful: it says goodbye (protocol close, then FIN); crash: the
+ * process dies and the kernel closes its sockets (FIN, no goodbye); reset: every connection gets an RST.
+ * A server that vanishes without any FIN is a network fault, not a server mode: use the half_open toxic.
+ */
+export type StopMode = 'graceful' | 'crash' | 'reset';
+
+/** What a reference server needs from its world. */
+export interface ServerContext {
+  clock: Clock;
+  trace: TraceSink;
+  /** Names the server in the trace (source "server:<name>"). */
+  name: string;
+}
+
+export interface ReferenceServer {
+  readonly name: string;
+  readonly protocol: 'tcp' | 'ws' | 'mqtt';
+  /** Fixed after the first start: a restart comes back on the same port. */
+  readonly port: number;
+  /** Where clients connect, e.g. "ws://127.0.0.1:40123". */
+  readonly url: string;
+  readonly running: boolean;
+  start(): Promise<void>;
+  stop(mode?: StopMode): Promise<void>;
+  /** Stops for good and releases everything. */
+  close(): Promise<void>;
+}
