@@ -1,0 +1,114 @@
+import type { Guarantee } from '../scenario/events.ts';
+import type { TraceEvent } from '../scenario/trace.ts';
+import { errored, judge, type Verdict } from './verdict.ts';
+
+/**
+ * Counts in the manner of Jepsen's total-queue checker, keyed by message id. A resend with the same
+ * id is one attempt. Always delivered = ok + duplicated + unexpected.
+ */
+export interface DeliveryCounts {
+  /** Distinct ids in message.sent. */
+  attempted: number;
+  /** Distinct ids in message.acked. */
+  acknowledged: number;
+  /** message.delivered events, repeats included. */
+  delivered: number;
+  /** Distinct sent ids delivered at least once. */
+  ok: number;
+  /** Acknowledged to the sender, never delivered. */
+  lost: number;
+  /** Deliveries of a sent id beyond its first. */
+  duplicated: number;
+  /** Deliveries of ids never sent (each delivery counts). */
+  unexpected: number;
+  /** Delivered although never acknowledged (the sender could not know). */
+  recovered: number;
+  /**
+   * Messages whose first delivery came after the first delivery of a message the same sender sent
+   * later (send order = order of first message.sent per sender). Sends a b c delivered c a b: a and
+   * b are reordered (2); delivered a c b: b is (1). A message held back counts once; one that jumps
+   * ahead counts every message it overtook.
+   */
+  reordered: number;
+}
+
+type Count = keyof DeliveryCounts;
+
+/** What each guarantee forbids. */
+export const FORBIDDEN: Record<Guarantee, readonly Count[]> = {
+  'at-most-once': ['duplicated', 'unexpected'],
+  'at-least-once': ['lost', 'unexpected'],
+  'exactly-once': ['lost', 'duplicated', 'unexpected'],
+};
+
+/** Counts message.sent / message.acked / message.delivered events, in trace order. */
+export function countDelivery(events: readonly TraceEvent[]): DeliveryCounts {
+  const withId = (type: string) => events.filter((e): e is TraceEvent & { id: string } => e.type === type && typeof e.id === 'string');
+  const sent = new Map<string, { sender: string; position: number }>();
+  const sentBy = new Map<string, number>();
+  for (const e of withId('message.sent')) {
+    if (sent.has(e.id)) continue; // a resend
+    const position = sentBy.get(e.source) ?? 0;
+    sent.set(e.id, { sender: e.source, position });
+    sentBy.set(e.source, position + 1);
+  }
+  const acked = new Set(withId('message.acked').map((e) => e.id));
+
+  const deliveries = withId('message.delivered');
+  const seen = new Set<string>();
+  const latestDelivered = new Map<string, number>(); // sender -> highest send position delivered so far
+  let duplicated = 0;
+  let unexpected = 0;
+  let reordered = 0;
+  for (const { id } of deliveries) {
+    const send = sent.get(id);
+    if (!send) {
+      unexpected++;
+    } else if (seen.has(id)) {
+      duplicated++;
+    } else {
+      seen.add(id);
+      const latest = latestDelivered.get(send.sender) ?? -1;
+      if (latest > send.position) reordered++;
+      else latestDelivered.set(send.sender, send.position);
+    }
+  }
+  const count = <T>(items: Iterable<T>, keep: (item: T) => boolean) => [...items].filter(keep).length;
+  return {
+    attempted: sent.size,
+    acknowledged: acked.size,
+    delivered: deliveries.length,
+    ok: seen.size,
+    lost: count(acked, (id) => !seen.has(id)),
+    duplicated,
+    unexpected,
+    recovered: count(seen, (id) => !acked.has(id)),
+    reordered,
+  };
+}
+
+export interface DeliveryOptions {
+  guarantee: Guarantee;
+  /** Also forbid reordering within each sender. */
+  ordered?: boolean;
+}
+
+/** Judges the counts against a guarantee: at-most-once forbids duplicates, at-least-once losses, exactly-once both. */
+export function checkDelivery(events: readonly TraceEvent[], options: DeliveryOptions): Verdict {
+  const check = 'delivery';
+  const counts = countDelivery(events);
+  if (counts.attempted === 0) {
+    return errored(check, 'no message.sent in the trace: nothing to judge; check the scenario sends messages', { ...counts });
+  }
+  const forbidden: Count[] = [...FORBIDDEN[options.guarantee], ...(options.ordered ? (['reordered'] as const) : [])];
+  const broken = forbidden.filter((k) => counts[k] > 0);
+  const promise = `${options.guarantee}${options.ordered ? ', ordered' : ''}`;
+  const { ok, attempted, lost, duplicated, unexpected, reordered, recovered } = counts;
+  return judge(check, broken.length === 0, {
+    summary:
+      `${ok} of ${attempted} delivered (lost ${lost}, duplicated ${duplicated}, unexpected ${unexpected}, reordered ${reordered}, recovered ${recovered}): ` +
+      (broken.length ? `${promise} broken by ${broken.map((k) => `${counts[k]} ${k}`).join(', ')}` : `${promise} holds`),
+    measured: { ...counts },
+    bound: { guarantee: options.guarantee, ordered: options.ordered ?? false, forbidden: forbidden.join(', ') },
+  });
+}
