@@ -79,7 +79,9 @@ export class IoTracker {
       const peer = this.peerOf(s);
       if (peer) {
         if (peer.destroyed) continue;
-        if (s.bytesWritten > peer.bytesRead) return { busy: true, external };
+        // node's HTTP server parses straight from the handle and leaves bytesRead behind; quiet rounds cover it
+        const counted = !(peer as { parser?: unknown }).parser;
+        if (counted && s.bytesWritten > peer.bytesRead) return { busy: true, external };
         if (s.writableFinished && !peer.readableEnded && peer.readable) return { busy: true, external };
         continue;
       }

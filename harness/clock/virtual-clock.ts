@@ -44,6 +44,7 @@ export class VirtualClock implements Clock {
   private readonly externalQuietMs: number;
   private readonly stallMs: number;
   private readonly epoch: number;
+  private aborted: Error | undefined;
 
   private constructor(options: VirtualClockOptions) {
     this.quietRounds = options.quietRounds ?? 2;
@@ -109,6 +110,14 @@ export class VirtualClock implements Clock {
     return this.fake.countTimers();
   }
 
+  /**
+   * Makes the running run/advance/settle loop throw `reason` at its next step: the wall-clock
+   * watchdog's way to end a hung run. The clock stays unusable until uninstalled.
+   */
+  abort(reason: Error): void {
+    this.aborted = reason;
+  }
+
   /** Lets real I/O run until nothing is in flight. */
   async settle(): Promise<void> {
     let quiet = 0;
@@ -117,6 +126,7 @@ export class VirtualClock implements Clock {
     let sawExternal = false;
     for (;;) {
       await nextIoTurn();
+      if (this.aborted) throw this.aborted;
       const progress = this.io.progress();
       const { busy, external } = this.io.state();
       sawExternal ||= external && progress !== last;

@@ -80,9 +80,14 @@ export class Link implements LinkControl {
     this.downstream.remove(name);
   }
 
+  /** A full close, like Toxiproxy's Close(): FIN once the queued bytes are out, then the socket is gone. */
   close(): void {
     this.finish('fin');
-    for (const end of [this.client, this.server]) if (!end.destroyed) end.end();
+    for (const end of [this.client, this.server]) {
+      if (end.destroyed) continue;
+      end.once('finish', () => end.destroy());
+      end.end();
+    }
   }
 
   reset(): void {

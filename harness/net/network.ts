@@ -1,4 +1,5 @@
 import { FlatlineError } from '../util/errors.ts';
+import { parseHostPort } from './address.ts';
 import { Proxy, type ProxyConfig, type ProxyJSON, type ProxyWorld } from './proxy.ts';
 
 /** A proxy as a user may send it to create or populate. */
@@ -15,6 +16,7 @@ export interface ProxyInput {
  */
 export class FaultNetwork {
   private readonly proxies = new Map<string, Proxy>();
+  private readonly starting = new Set<string>();
 
   constructor(readonly world: ProxyWorld) {}
 
@@ -38,13 +40,19 @@ export class FaultNetwork {
 
   async create(input: ProxyInput): Promise<Proxy> {
     const config = checkProxyInput(input);
-    if (this.proxies.has(config.name)) {
+    if (this.proxies.has(config.name) || this.starting.has(config.name)) {
       throw new FlatlineError('FLATLINE_ERR_PROXY_EXISTS', `proxy already exists: "${config.name}"`, { status: 409 });
     }
-    const proxy = new Proxy(config, this.world);
-    await proxy.start();
-    this.proxies.set(config.name, proxy);
-    return proxy;
+    // the name is taken from the moment we start, so two creates racing cannot both listen
+    this.starting.add(config.name);
+    try {
+      const proxy = new Proxy(config, this.world);
+      await proxy.start();
+      this.proxies.set(config.name, proxy);
+      return proxy;
+    } finally {
+      this.starting.delete(config.name);
+    }
   }
 
   async update(name: string, input: ProxyInput): Promise<Proxy> {
@@ -77,7 +85,8 @@ export class FaultNetwork {
       const existing = this.proxies.get(config.name);
       if (existing) {
         const same = existing.toJSON();
-        const listenSame = same.listen === config.listen || config.listen.endsWith(':0');
+        const wanted = parseHostPort(config.listen, `proxy "${config.name}": listen`);
+        const listenSame = same.listen === config.listen || (wanted.port === 0 && existing.listen.host === wanted.host);
         if (listenSame && same.upstream === config.upstream) {
           result.push(existing);
           continue;

@@ -51,7 +51,7 @@ export class Proxy {
     this.listenAddress = parseHostPort(config.listen, `proxy "${config.name}": listen`);
     this.upstreamAddress = parseHostPort(config.upstream, `proxy "${config.name}": upstream`);
     this.config = { ...config };
-    this.toxics = new ToxicCollection(config.name, () => this.links);
+    this.toxics = new ToxicCollection(config.name, () => this.links, (type, detail) => world.trace(`proxy:${config.name}`, type, detail));
   }
 
   get name(): string {

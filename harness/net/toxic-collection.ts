@@ -29,6 +29,7 @@ export class ToxicCollection {
   constructor(
     private readonly proxyName: string,
     private readonly targets: () => Iterable<ToxicTarget>,
+    private readonly trace: (type: string, detail: Record<string, unknown>) => void = () => {},
   ) {}
 
   list(): ToxicEntry[] {
@@ -60,6 +61,7 @@ export class ToxicCollection {
     const entry: ToxicEntry = { spec, type, attributes: resolveAttributes(type, input.attributes, name) };
     spec.attributes = entry.attributes;
     this.entries.set(name, entry);
+    this.trace('toxic.added', { toxic: name, toxicType: type.type, stream, attributes: entry.attributes });
     for (const target of this.targets()) target.addToxic(entry);
     return entry;
   }
@@ -71,6 +73,7 @@ export class ToxicCollection {
     const toxicity = input.toxicity === undefined ? old.spec.toxicity : parseToxicity(input.toxicity, name);
     const entry: ToxicEntry = { type: old.type, attributes, spec: { ...old.spec, toxicity, attributes } };
     this.entries.set(name, entry);
+    this.trace('toxic.updated', { toxic: name, attributes });
     for (const target of this.targets()) target.updateToxic(entry);
     return entry;
   }
@@ -78,6 +81,7 @@ export class ToxicCollection {
   remove(name: string): void {
     this.get(name);
     this.entries.delete(name);
+    this.trace('toxic.removed', { toxic: name });
     for (const target of this.targets()) target.removeToxic(name);
   }
 

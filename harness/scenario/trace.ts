@@ -19,7 +19,8 @@ export type TraceSink = (source: string, type: string, detail?: Record<string, u
 /** The ordered record of one run. */
 export class Trace {
   readonly events: TraceEvent[] = [];
-  private readonly origin: number;
+  /** The clock time the trace began at; event times count from here. */
+  readonly origin: number;
 
   constructor(private readonly clock: Clock) {
     this.origin = clock.now();

@@ -39,11 +39,27 @@ export class World {
     return this.clock instanceof VirtualClock ? this.clock : undefined;
   }
 
+  /** World time since the world began (virtual ms in a virtual world). */
+  elapsed(): number {
+    return this.clock.now() - this.trace.origin;
+  }
+
   /** Awaits `work` while virtual time moves (plain await on the real clock). */
   run<T>(work: Promise<T> | (() => Promise<T>), limitMs?: number): Promise<T> {
     const v = this.virtual;
     if (v) return v.run(work, { limitMs });
     return typeof work === 'function' ? work() : work;
+  }
+
+  /**
+   * Does something that takes no world time (start a server, call the Toxiproxy API): awaits
+   * it with the clock standing still, then lets I/O settle. Nothing time-driven can happen meanwhile,
+   * so a fault applied "at 1h" is applied at exactly 1h whatever the real machine is doing.
+   */
+  async act<T>(work: Promise<T> | (() => Promise<T>)): Promise<T> {
+    const result = await (typeof work === 'function' ? work() : work);
+    await this.virtual?.settle();
+    return result;
   }
 
   /** Lets `ms` of world time pass. */
@@ -64,8 +80,8 @@ export class World {
   /** Starts `server` and puts a proxy named after it in front of it. */
   async addServer(server: ReferenceServer): Promise<Proxy> {
     this.servers.push(server);
-    await this.run(() => server.start());
-    return this.run(() => this.network.create({ name: server.name, listen: '127.0.0.1:0', upstream: `127.0.0.1:${server.port}` }));
+    await this.act(() => server.start());
+    return this.act(() => this.network.create({ name: server.name, listen: '127.0.0.1:0', upstream: `127.0.0.1:${server.port}` }));
   }
 
   addClient<C extends ClientAdapter>(client: C): C {
@@ -78,9 +94,9 @@ export class World {
     if (this.closed) return;
     this.closed = true;
     try {
-      await this.run(async () => {
+      await this.act(async () => {
         for (const client of this.clients) await client.close();
-        for (const server of this.servers) await server.close();
+        for (const server of this.servers) await server.stop('crash'); // no goodbyes at teardown: a peer behind a blackhole would never answer one
         await this.network.close();
       });
     } finally {

@@ -20,19 +20,24 @@ export const bandwidth: ToxicType<BandwidthAttributes> = {
   attach({ clock, attributes, stream, outputs }) {
     const queue = new DelayQueue<Delivery>(clock, deliverTo(outputs[stream]));
     const bytesPerMs = attributes.rate; // KB/s == bytes/ms
+    // rate 0: everything waits until the toxic goes, and a close waits behind the data (Toxiproxy's
+    // loop never finishes the chunk it is on); a close with nothing stalled passes.
     const stalled: Delivery[] = [];
-    const hold = (d: Delivery, due: number) => (bytesPerMs > 0 ? queue.push(d, due) : stalled.push(d));
     return only(stream, {
       data: ({ data, at }) => {
+        if (bytesPerMs <= 0) return void stalled.push({ chunk: { data, at } });
         const slice = Math.max(1, Math.floor(bytesPerMs * SLICE_MS));
         let start = Math.max(clock.now(), queue.tail);
         for (let offset = 0; offset < data.length; offset += slice) {
           const piece = data.subarray(offset, offset + slice);
           start += piece.length / bytesPerMs;
-          hold({ chunk: { data: piece, at } }, start);
+          queue.push({ chunk: { data: piece, at } }, start);
         }
       },
-      end: (kind) => hold({ end: kind }, clock.now()),
+      end: (kind) => {
+        if (stalled.length > 0) stalled.push({ end: kind });
+        else queue.push({ end: kind }, clock.now());
+      },
       detach: () => {
         queue.flush();
         for (const d of stalled.splice(0)) deliverTo(outputs[stream])(d);

@@ -8,7 +8,9 @@ export interface LatencyAttributes {
 
 /**
  * Delays each chunk by latency ± jitter ms, counted from when it was read; chunks never reorder.
- * Jitter is uniform in [-jitter, +jitter), as Toxiproxy draws it, but from the seeded stream.
+ * Jitter is a whole number of ms, uniform in [-jitter, +jitter), as Toxiproxy draws it
+ * (rand.Int63n(2*jitter) - jitter), but from the seeded stream. Whole milliseconds also keep
+ * virtual times whole: one timer per chunk, and traces that read like Toxiproxy's.
  */
 export const latency: ToxicType<LatencyAttributes> = {
   type: 'latency',
@@ -19,7 +21,7 @@ export const latency: ToxicType<LatencyAttributes> = {
   },
   attach({ clock, rng, attributes, stream, outputs }) {
     const queue = new DelayQueue<Delivery>(clock, deliverTo(outputs[stream]));
-    const delay = () => attributes.latency + (attributes.jitter > 0 ? rng.uniform(-attributes.jitter, attributes.jitter) : 0);
+    const delay = () => attributes.latency + (attributes.jitter > 0 ? Math.floor(rng.uniform(-attributes.jitter, attributes.jitter)) : 0);
     return only(stream, {
       data: (chunk) => queue.push({ chunk }, chunk.at + delay()),
       end: (kind) => queue.push({ end: kind }, clock.now()),

@@ -1,0 +1,107 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { FLATLINE_VERSION } from '../net/api/version.ts';
+import { renderJson } from '../report/json.ts';
+import { renderJunit } from '../report/junit.ts';
+import { progressLine, summaryText } from '../report/summary.ts';
+import { realTimers } from '../clock/clock.ts';
+import { planRuns, resolveScenarioFiles } from '../scenario/loader.ts';
+import { summarize, type ResultsFile, type RunResult } from '../scenario/results.ts';
+import { runSuite } from '../scenario/suite.ts';
+import { toMs } from '../util/duration.ts';
+import { integerOption } from './args.ts';
+import { usageError, type Command } from './command.ts';
+
+export const usage = `Usage: flatline run [files, directories or globs...] [options]
+
+Runs scenarios (files named *.scenario.ts) in virtual time and judges them.
+With no files, runs the built-in suites in scenarios/.
+
+Options:
+  --seed N            seed for every random choice (default 1); same seed, same results
+  --filter TEXT       only scenarios whose name contains TEXT
+  --out DIR           where results go (default reports/)
+  --reporter LIST     comma-separated: json, junit (default json,junit)
+  --workers N         runs in parallel child processes (default 1)
+  --time-limit DUR    wall-clock watchdog per run, e.g. 60s (default 60s)
+
+Exit codes: 0 every verdict holds (expected findings included), 1 a verdict failed,
+2 a usage error or a run that could not be judged (bad scenario, crash, hang).`;
+
+const REPORTERS = ['json', 'junit'] as const;
+type Reporter = (typeof REPORTERS)[number];
+
+const BUILT_IN = fileURLToPath(new URL('../../scenarios', import.meta.url));
+
+export const run: Command['run'] = async (argv, io) => {
+  const { values, positionals } = parse(argv);
+  const seed = values.seed === undefined ? 1 : integerOption(values.seed, '--seed', 0, 2 ** 32 - 1);
+  const workers = values.workers === undefined ? 1 : integerOption(values.workers, '--workers', 1, 64);
+  const wallLimitMs = toMs(values['time-limit'] ?? '60s', '--time-limit');
+  const reporters = parseReporters(values.reporter ?? 'json,junit');
+  const out = values.out ?? 'reports';
+
+  const files = resolveScenarioFiles(positionals.length ? positionals : [path.relative(process.cwd(), BUILT_IN) || '.']);
+  const { runs: plan, failures } = await planRuns(files, values.filter);
+  if (plan.length === 0 && failures.length === 0) throw usageError(`no scenario matches --filter ${JSON.stringify(values.filter)} in ${files.length} file(s)`);
+
+  io.stderr.write(`flatline ${FLATLINE_VERSION}: ${plan.length} runs from ${files.length} files, seed ${seed}, ${workers} worker(s)\n`);
+  const started = realTimers.dateNow();
+  const runs = await runSuite(plan, failures, { seed, workers, wallLimitMs, onResult: (r, done, total) => io.stderr.write(progressLine(r, done, total)) });
+  const results: ResultsFile = { flatline: FLATLINE_VERSION, seed, summary: summarize(runs, realTimers.dateNow() - started), runs };
+
+  const written = writeReports(results, reporters, out);
+  io.stdout.write(summaryText(runs, results.summary, written));
+  return exitCode(runs);
+};
+
+/** 2 when any run could not be judged, 1 when a verdict failed, 0 otherwise (findings are expected). */
+export function exitCode(runs: RunResult[]): number {
+  if (runs.some((r) => r.status === 'error')) return 2;
+  if (runs.some((r) => r.status === 'fail')) return 1;
+  return 0;
+}
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        seed: { type: 'string' },
+        filter: { type: 'string' },
+        out: { type: 'string' },
+        reporter: { type: 'string' },
+        workers: { type: 'string' },
+        'time-limit': { type: 'string' },
+      },
+    });
+  } catch (err) {
+    throw usageError((err as Error).message);
+  }
+}
+
+function parseReporters(list: string): Reporter[] {
+  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const name of names) {
+    if (!(REPORTERS as readonly string[]).includes(name)) throw usageError(`unknown reporter "${name}"; use any of ${REPORTERS.join(', ')}`);
+  }
+  return names as Reporter[];
+}
+
+function writeReports(results: ResultsFile, reporters: Reporter[], out: string): string[] {
+  fs.mkdirSync(out, { recursive: true });
+  const render: Record<Reporter, [string, (r: ResultsFile) => string]> = {
+    json: ['results.json', renderJson],
+    junit: ['junit.xml', renderJunit],
+  };
+  return reporters.map((name) => {
+    const [file, fn] = render[name];
+    const target = path.join(out, file);
+    fs.writeFileSync(target, fn(results));
+    return target;
+  });
+}

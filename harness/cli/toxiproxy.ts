@@ -1,0 +1,63 @@
+import { RealClock } from '../clock/real-clock.ts';
+import { startApiServer, type ApiServer } from '../net/api/server.ts';
+import { formatHostPort } from '../net/address.ts';
+import { FaultNetwork } from '../net/network.ts';
+import { noTrace } from '../scenario/trace.ts';
+import { Rng } from '../util/rng.ts';
+import { integerOption, parseOptions } from './args.ts';
+import type { CliIo } from './command.ts';
+import { populateFromFile } from './proxy-config.ts';
+import { waitForSignal } from './signals.ts';
+import { traceLines } from './trace-log.ts';
+
+export const usage = `Usage: flatline toxiproxy [--host 127.0.0.1] [--port 8474] [--config proxies.json] [--seed N] [--verbose]
+
+Serves Toxiproxy's HTTP API over flatline's fault network, in real time: a Toxiproxy for machines
+without Docker or Go. toxiproxy-cli, toxiproxy-node-client and other Toxiproxy clients work unchanged,
+and flatline's own toxics (nat_idle, half_open, blackhole) come along.
+
+Options:
+  --host HOST     address the API listens on (default 127.0.0.1)
+  --port PORT     port the API listens on (default 8474; 0 picks a free one)
+  --config FILE   create proxies from a Toxiproxy config file, a JSON array of
+                  {"name", "listen", "upstream", "enabled"} (the body of POST /populate)
+  --seed N        seed for the toxics' random choices (jitter, toxicity, slicer); default: random, printed
+  --verbose       log every proxy, connection and toxic event to stderr, one line each
+  -h, --help      show this help
+
+Ctrl-C (SIGINT) or SIGTERM closes every proxy and connection and exits 0.`;
+
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  const values = parseOptions(argv, {
+    host: { type: 'string', default: '127.0.0.1' },
+    port: { type: 'string', default: '8474' },
+    config: { type: 'string' },
+    seed: { type: 'string' },
+    verbose: { type: 'boolean', default: false },
+  });
+  const port = integerOption(values.port, '--port', 0, 65535);
+  const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 32) : integerOption(values.seed, '--seed', 0, 2 ** 32 - 1);
+
+  const clock = new RealClock();
+  const network = new FaultNetwork({ clock, rng: new Rng(seed), trace: values.verbose ? traceLines(io.stderr, clock) : noTrace });
+  let api: ApiServer;
+  try {
+    if (values.config !== undefined) await populateFromFile(network, values.config);
+    api = await startApiServer({ network, host: values.host, port });
+  } catch (err) {
+    await network.close();
+    throw err;
+  }
+
+  io.stdout.write(`flatline toxiproxy listening on ${api.url}\n`);
+  io.stdout.write(`  seed ${seed}\n`);
+  for (const proxy of network.list()) {
+    const state = proxy.enabled ? '' : ' (disabled)';
+    io.stdout.write(`  proxy ${proxy.name}: ${formatHostPort(proxy.listen)} -> ${formatHostPort(proxy.upstream)}${state}\n`);
+  }
+
+  const signal = await waitForSignal(['SIGINT', 'SIGTERM']);
+  io.stderr.write(`flatline toxiproxy: ${signal}, closing every proxy and connection\n`);
+  await api.close();
+  return 0;
+}

@@ -1,0 +1,23 @@
+import { planRuns, type PlannedRun } from '../scenario/loader.ts';
+import { runScenario } from '../scenario/runner.ts';
+import type { WorkerJob, WorkerReply } from '../scenario/suite.ts';
+import type { Command } from './command.ts';
+
+export const usage = 'flatline __worker: internal; runs scenarios sent by `flatline run --workers N` over IPC.';
+
+/** A child process of `flatline run --workers N`: rebuilds each job's run from its file and runs it. */
+export const run: Command['run'] = async () => {
+  if (!process.send) return 2;
+  const plans = new Map<string, Promise<PlannedRun[]>>();
+  await new Promise<void>((resolve) => {
+    process.on('disconnect', resolve);
+    process.on('message', async (job: WorkerJob) => {
+      if (!plans.has(job.file)) plans.set(job.file, planRuns([job.file]).then((p) => p.runs));
+      const planned = (await plans.get(job.file)!).find((r) => r.position === job.position)!;
+      const result = await runScenario(planned.scenario, { seed: job.seed, file: job.file, cell: planned.cell, wallLimitMs: job.wallLimitMs });
+      const reply: WorkerReply = { index: job.index, result };
+      process.send!(reply);
+    });
+  });
+  return 0;
+};

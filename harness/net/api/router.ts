@@ -1,0 +1,63 @@
+import { ApiError, type ApiReply } from './http-io.ts';
+
+/** Values of a path's `:name` segments, decoded. */
+export type PathParams = Record<string, string>;
+
+export interface RouteRequest {
+  params: PathParams;
+  /** The body parsed as JSON; throws the 400 "bad request body" when it is not JSON. */
+  json(): unknown;
+}
+
+export interface Route {
+  methods: readonly string[];
+  /** "/proxies/:proxy/toxics/:toxic": literal segments and `:name` parameters. */
+  path: string;
+  handle(req: RouteRequest): ApiReply | Promise<ApiReply>;
+}
+
+export interface RouteMatch {
+  route: Route;
+  params: PathParams;
+}
+
+/**
+ * Finds the route for a request like gorilla/mux does for Toxiproxy: no route for the path is a 404,
+ * a route for the path but not the method a 405.
+ */
+export function matchRoute(routes: readonly Route[], method: string, pathname: string): RouteMatch {
+  const segments = pathname.split('/');
+  let pathKnown = false;
+  for (const route of routes) {
+    const params = matchPath(route.path, segments);
+    if (!params) continue;
+    pathKnown = true;
+    if (route.methods.includes(method)) return { route, params };
+  }
+  if (pathKnown) throw new ApiError(405, `method ${method} not allowed on ${pathname}`);
+  throw new ApiError(404, `no such endpoint: ${method} ${pathname} (see Toxiproxy's HTTP API: /proxies, /populate, /reset, /version)`);
+}
+
+function matchPath(pattern: string, segments: string[]): PathParams | undefined {
+  const parts = pattern.split('/');
+  if (parts.length !== segments.length) return undefined;
+  const params: PathParams = {};
+  for (const [i, part] of parts.entries()) {
+    const segment = segments[i];
+    if (part.startsWith(':')) {
+      if (segment === '') return undefined;
+      params[part.slice(1)] = decodeSegment(segment);
+    } else if (part !== segment) {
+      return undefined;
+    }
+  }
+  return params;
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new ApiError(400, `bad request: malformed percent-encoding in path segment "${segment}"`);
+  }
+}

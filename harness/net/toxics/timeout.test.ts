@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { forEachClock, useWorld } from '../../../test/support/world.ts';
+
+forEachClock((kind) => {
+  describe('timeout', () => {
+    const world = useWorld(kind);
+
+    it('drops every chunk and closes timeout ms after the last one', async () => {
+      const w = world().toxics({ type: 'timeout', attributes: { timeout: 150 } });
+      const client = await w.connect();
+      await w.pass(60);
+      const sentAt = w.now();
+      client.send('hi');
+      const closing = await w.run(client.closed());
+      expect(closing.how).toBe('fin');
+      w.expectMs(closing.at - sentAt, 150);
+      expect(client.text).toBe('');
+    });
+
+    it('stays open while chunks keep coming (each one re-arms it)', async () => {
+      const w = world().toxics({ type: 'timeout', stream: 'upstream', attributes: { timeout: 200 } });
+      const client = await w.connect();
+      for (let i = 0; i < 6; i++) { // 300 ms in all, longer than the timeout
+        client.send('heartbeat');
+        await w.pass(50);
+      }
+      expect(client.open).toBe(true);
+      const lastAt = w.now() - 50;
+      w.expectMs((await w.run(client.closed())).at - lastAt, 200);
+      expect(client.text).toBe('');
+    });
+
+    it('with timeout 0 drops everything and never closes', async () => {
+      const w = world().toxics({ type: 'timeout', attributes: { timeout: 0 } });
+      const client = await w.connect();
+      client.send('hello?');
+      await w.pass(w.virtual ? 24 * 3600_000 : 300);
+      expect(client.open).toBe(true);
+      expect(client.text).toBe('');
+    });
+
+    it('closes the connection when removed, so it cannot be healed', async () => {
+      const w = world().toxics({ name: 'cut', type: 'timeout', attributes: { timeout: 0 } });
+      const client = await w.connect();
+      client.send('lost');
+      await w.pass(50);
+      const removedAt = w.now();
+      w.proxy.toxics.remove('cut');
+      const closing = await w.run(client.closed());
+      expect(closing.how).toBe('fin');
+      w.expectMs(closing.at - removedAt, 0);
+      expect(client.text).toBe('');
+    });
+  });
+});

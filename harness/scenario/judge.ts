@@ -1,0 +1,49 @@
+import { checkBackoff } from '../checks/backoff.ts';
+import { checkDelivery } from '../checks/delivery.ts';
+import { checkDetection, checkNoFalseAlarm } from '../checks/detection.ts';
+import { checkKeepalive } from '../checks/keepalive.ts';
+import type { Moment } from '../checks/moment.ts';
+import { errored, type Verdict } from '../checks/verdict.ts';
+import { toMs } from '../util/duration.ts';
+import type { CheckSpec, MomentSpec } from './scenario.ts';
+import type { SubjectPromises } from './subjects.ts';
+import type { TraceEvent } from './trace.ts';
+
+/** The reference client's default H + T: what a subject that promises no detection is held to. */
+export const BASELINE_DETECTION_MS = 190_000;
+
+export function toMoment(spec: MomentSpec, where: string): Moment {
+  if (typeof spec === 'object' && 'toxic' in spec) return { type: 'toxic.added', toxic: spec.toxic };
+  if (typeof spec === 'object' && 'event' in spec) return { type: spec.event };
+  return toMs(spec, where);
+}
+
+/** Turns a scenario's check specs into verdicts on the trace of client `client`. */
+export function judge(checks: CheckSpec[], events: TraceEvent[], client: string, promises: SubjectPromises, endAt: number): Verdict[] {
+  return checks.map((spec, i) => {
+    const where = `checks[${i}] (${spec.check})`;
+    switch (spec.check) {
+      case 'detection':
+        return checkDetection(events, {
+          client,
+          death: toMoment(spec.death, `${where}.death`),
+          boundMs: spec.bound === undefined ? (promises.detectionBoundMs ?? BASELINE_DETECTION_MS) : toMs(spec.bound, `${where}.bound`),
+        });
+      case 'no-false-alarm':
+        return checkNoFalseAlarm(events, {
+          client,
+          from: toMoment(spec.from, `${where}.from`),
+          to: spec.to === undefined ? endAt : toMoment(spec.to, `${where}.to`),
+        });
+      case 'keepalive':
+        return checkKeepalive(events, { client, windowMs: toMs(spec.window, `${where}.window`), endAt });
+      case 'backoff': {
+        const expect = spec.expect ?? promises.backoff;
+        if (!expect) return errored('backoff', 'the subject promises no reconnect schedule; give the check an `expect`');
+        return checkBackoff(events, { client, expect, endAt });
+      }
+      case 'delivery':
+        return checkDelivery(events, { guarantee: spec.guarantee, ordered: spec.ordered });
+    }
+  });
+}

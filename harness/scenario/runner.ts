@@ -1,0 +1,165 @@
+import { realTimers } from '../clock/clock.ts';
+import type { ClientAdapter } from '../clients/adapter.ts';
+import { startApiServer, type ApiServer } from '../net/api/server.ts';
+import type { ReferenceServer } from '../servers/server.ts';
+import { findProfile, toNatIdleAttributes } from '../nat/profiles.ts';
+import { toMs } from '../util/duration.ts';
+import { FlatlineError, isFlatlineError } from '../util/errors.ts';
+import { ToxiproxyFaults, type FaultBackend } from './faults.ts';
+import { judge } from './judge.ts';
+import { statusOf, type RunResult } from './results.ts';
+import type { NetworkSpec, Scenario, Step } from './scenario.ts';
+import { findSubject } from './subjects.ts';
+import { validateScenario } from './validate.ts';
+import { World } from './world.ts';
+
+export interface RunOptions {
+  seed: number;
+  /** The file the scenario came from (for ids and the replay line). */
+  file: string;
+  cell?: Record<string, unknown>;
+  /** Wall-clock watchdog: a run taking longer is ended and reported as an error. Default 60 s. */
+  wallLimitMs?: number;
+}
+
+/** Names inside every run's world: the client is "client:subject", the server and its proxy "server". */
+export const SUBJECT = 'subject';
+export const SERVER = 'server';
+
+/**
+ * Runs one scenario in a fresh virtual world: servers, a proxy driven through the Toxiproxy API,
+ * the subject, the timeline, then the checks. Never throws: whatever goes wrong becomes an
+ * error result, and everything the run opened is closed before it returns.
+ */
+export async function runScenario(scenario: Scenario, options: RunOptions): Promise<RunResult> {
+  const seed = scenario.seed ?? options.seed;
+  const wallStart = realTimers.dateNow();
+  const base = {
+    id: `${options.file}#${scenario?.name}`,
+    file: options.file,
+    scenario: scenario?.name,
+    description: scenario?.description,
+    cell: options.cell,
+    subject: scenario?.subject?.kind,
+    seed,
+    finding: scenario?.finding,
+    replay: `flatline run ${options.file} --filter ${JSON.stringify(scenario?.name)} --seed ${seed}`,
+  };
+  let world: World | undefined;
+  let api: ApiServer | undefined;
+  let watchdog: ReturnType<typeof realTimers.setTimeout> | undefined;
+  try {
+    validateScenario(scenario);
+    const horizon = toMs(scenario.horizon, 'horizon');
+    const subject = findSubject(scenario.subject.kind);
+    const subjectOptions = scenario.subject.options ?? {};
+    const promises = subject.promises(subjectOptions);
+    world = new World({ seed });
+    const w = world;
+    const wallLimitMs = options.wallLimitMs ?? 60_000;
+    watchdog = realTimers.setTimeout(
+      () => w.virtual?.abort(new FlatlineError('FLATLINE_ERR_CLOCK_LIMIT', `watchdog: the run took more than ${wallLimitMs / 1000} s of real time; it hangs or busy-loops`)),
+      wallLimitMs,
+    );
+    const server = await w.act(async () =>
+      subject.createServer(w.serverContext(SERVER), { ...scenario.server, dedupe: scenario.server?.dedupe ?? promises.guarantee === 'exactly-once' }),
+    );
+    const proxy = await w.addServer(server);
+    api = await w.act(() => startApiServer({ network: w.network, port: 0 }));
+    const faults = new ToxiproxyFaults(api.url);
+    for (const toxic of initialToxics(scenario.network)) await w.act(() => faults.addToxic(SERVER, toxic));
+    const client = w.addClient(subject.createClient(w.clientContext(SUBJECT), proxy.listen, subjectOptions));
+    await playTimeline(w, scenario.timeline, { client, server, faults });
+    await w.idle(horizon - w.elapsed());
+    const events = w.trace.events;
+    const verdicts = judge(scenario.checks, events, `client:${SUBJECT}`, promises, horizon);
+    return { ...base, status: statusOf(verdicts, scenario.finding), verdicts, virtualMs: horizon, wallMs: realTimers.dateNow() - wallStart, trace: events };
+  } catch (err) {
+    return {
+      ...base,
+      status: 'error',
+      verdicts: [],
+      error: { code: isFlatlineError(err) ? err.code : 'FLATLINE_ERR_RUN', message: errorMessage(err) },
+      virtualMs: world ? world.elapsed() : 0,
+      wallMs: realTimers.dateNow() - wallStart,
+      trace: world?.trace.events ?? [],
+    };
+  } finally {
+    realTimers.clearTimeout(watchdog);
+    await closeQuietly(world, api);
+  }
+}
+
+/** What the timeline acts on. */
+interface Targets {
+  client: ClientAdapter;
+  server: ReferenceServer;
+  faults: FaultBackend;
+}
+
+async function playTimeline(world: World, timeline: Step[], targets: Targets): Promise<void> {
+  const steps = timeline.map((step, i) => ({ step, at: toMs(step.at, `timeline[${i}].at`), i })).sort((a, b) => a.at - b.at || a.i - b.i);
+  for (const { step, at } of steps) {
+    const now = world.elapsed();
+    if (at > now) await world.idle(at - now);
+    await world.act(() => apply(world, step, targets));
+  }
+}
+
+async function apply(world: World, step: Step, { client, server, faults }: Targets): Promise<void> {
+  switch (step.do) {
+    case 'connect':
+      return client.connect();
+    case 'disconnect':
+      return client.disconnect();
+    case 'send': {
+      const every = toMs(step.every ?? '1s', 'send.every');
+      for (let i = 0; i < (step.count ?? 1); i++) world.clock.setTimeout(() => client.send({ n: i }), i * every);
+      return;
+    }
+    case 'add-toxic':
+      return faults.addToxic(SERVER, step.toxic);
+    case 'remove-toxic':
+      return faults.removeToxic(SERVER, step.name);
+    case 'stop-server':
+      return server.stop(step.mode);
+    case 'start-server':
+      return server.start();
+    case 'disable-proxy':
+      return faults.setEnabled(SERVER, false);
+    case 'enable-proxy':
+      return faults.setEnabled(SERVER, true);
+  }
+}
+
+/** The network's starting toxics; a NAT profile becomes the nat_idle toxic "nat". */
+function initialToxics(network: NetworkSpec | undefined) {
+  const toxics = [...(network?.toxics ?? [])];
+  const nat = network?.nat;
+  if (nat !== undefined) {
+    const attributes =
+      typeof nat === 'string'
+        ? { ...toNatIdleAttributes(findProfile(nat)) }
+        : { timeout: toMs(nat.timeout, 'network.nat.timeout'), refresh: nat.refresh ?? 'both', on_expiry: nat.on_expiry ?? 'drop' };
+    toxics.push({ name: 'nat', type: 'nat_idle', stream: 'downstream', attributes });
+  }
+  return toxics;
+}
+
+function errorMessage(err: unknown): string {
+  if (err instanceof Error) {
+    const body = (err as { response?: { data?: { error?: string } } }).response?.data?.error;
+    return body ? `${err.message}: ${body}` : err.message;
+  }
+  return String(err);
+}
+
+async function closeQuietly(world: World | undefined, api: ApiServer | undefined): Promise<void> {
+  if (!world) return;
+  try {
+    if (api) await world.act(() => api.close());
+  } catch {
+    // the world's close below releases what is left
+  }
+  await world.close();
+}

@@ -1,0 +1,91 @@
+import type { BackoffExpectation } from '../checks/backoff.ts';
+import type { ClientAdapter, ClientContext } from '../clients/adapter.ts';
+import type { ReferenceClientOptions } from '../clients/reference-client.ts';
+import { createTcpClient } from '../clients/tcp-client.ts';
+import { createWsClient } from '../clients/ws-client.ts';
+import type { HostPort } from '../net/address.ts';
+import { backoffBounds, expectedDelay, resolveBackoffOptions, type BackoffOptions } from '../policy/backoff.ts';
+import { resolveHeartbeatOptions } from '../policy/heartbeat.ts';
+import { resolveOutboxOptions } from '../policy/outbox.ts';
+import type { ReferenceServer, ServerContext } from '../servers/server.ts';
+import { TcpServer } from '../servers/tcp-server.ts';
+import { WsServer } from '../servers/ws-server.ts';
+import { FlatlineError } from '../util/errors.ts';
+import type { Guarantee } from './events.ts';
+import type { ServerSpec } from './scenario.ts';
+
+/** What a subject promises, read from its options: the defaults its checks are held to. */
+export interface SubjectPromises {
+  /** Longest time to notice a dead link (heartbeat interval + reply timeout), if it can at all. */
+  detectionBoundMs?: number;
+  backoff?: BackoffExpectation;
+  guarantee?: Guarantee;
+}
+
+/** A kind of client flatline can drive, with the server it talks to. */
+export interface SubjectDefinition {
+  kind: string;
+  protocol: 'tcp' | 'ws' | 'mqtt';
+  description: string;
+  promises(options: Record<string, unknown>): SubjectPromises;
+  createServer(ctx: ServerContext, spec: ServerSpec & { dedupe: boolean }): ReferenceServer | Promise<ReferenceServer>;
+  createClient(ctx: ClientContext, target: HostPort, options: Record<string, unknown>): ClientAdapter;
+}
+
+const registry = new Map<string, SubjectDefinition>();
+
+export function registerSubject(definition: SubjectDefinition): void {
+  registry.set(definition.kind, definition);
+}
+
+export function findSubject(kind: string): SubjectDefinition {
+  const subject = registry.get(kind);
+  if (!subject) {
+    throw new FlatlineError('FLATLINE_ERR_SCENARIO', `unknown subject "${kind}"; known subjects: ${[...registry.keys()].join(', ')}`);
+  }
+  return subject;
+}
+
+export function subjectKinds(): string[] {
+  return [...registry.keys()];
+}
+
+/** The schedule a flatline Backoff policy promises, as a check expectation. */
+export function backoffExpectation(options: BackoffOptions | undefined): BackoffExpectation {
+  const o = resolveBackoffOptions(options ?? {});
+  const attempts = Number.isFinite(o.maxAttempts) ? o.maxAttempts : 12;
+  const expectation: BackoffExpectation = { resetAfterMs: o.resetAfterMs };
+  if (Number.isFinite(o.maxAttempts)) expectation.giveUpAfter = o.maxAttempts;
+  const numbers = Array.from({ length: attempts }, (_, i) => i + 1);
+  if (o.jitter === 'none') expectation.exact = numbers.map((n) => expectedDelay(o, n));
+  else expectation.bounds = numbers.map((n) => backoffBounds(o, n));
+  return expectation;
+}
+
+/** Promises of the reference clients, which use flatline's own policies. */
+function referencePromises(options: ReferenceClientOptions): SubjectPromises {
+  const hb = resolveHeartbeatOptions(options.heartbeat ?? {});
+  return {
+    detectionBoundMs: hb.intervalMs + hb.timeoutMs,
+    backoff: backoffExpectation(options.backoff),
+    guarantee: resolveOutboxOptions(options.outbox ?? {}).guarantee,
+  };
+}
+
+registerSubject({
+  kind: 'tcp',
+  protocol: 'tcp',
+  description: 'reference TCP client: length-prefixed frames, 1-byte heartbeat, backoff, outbox',
+  promises: (options) => referencePromises(options as ReferenceClientOptions),
+  createServer: (ctx, spec) => new TcpServer(ctx, spec),
+  createClient: (ctx, target, options) => createTcpClient(ctx, `${target.host}:${target.port}`, options as ReferenceClientOptions),
+});
+
+registerSubject({
+  kind: 'ws',
+  protocol: 'ws',
+  description: 'reference WebSocket client on ws: ping/pong heartbeat, app acks, backoff, outbox',
+  promises: (options) => referencePromises(options as ReferenceClientOptions),
+  createServer: (ctx, spec) => new WsServer(ctx, spec),
+  createClient: (ctx, target, options) => createWsClient(ctx, `ws://${target.host}:${target.port}`, options as ReferenceClientOptions),
+});
