@@ -27,7 +27,7 @@ export type ClientEvent =
 
 /** Events a server emits (source "server:<name>"). */
 export type ServerEvent =
-  | { type: 'server.started'; port: number }
+  | { type: 'server.started' }
   | { type: 'server.stopped'; mode: 'graceful' | 'crash' }
   | { type: 'server.accepted'; client?: string }
   | { type: 'server.closed'; client?: string; reason: string }

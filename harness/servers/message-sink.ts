@@ -29,8 +29,9 @@ export class MessageSink {
     this.source = `server:${ctx.name}`;
   }
 
-  started(port: number): void {
-    this.ctx.trace(this.source, 'server.started', { port });
+  /** No port in the event: ephemeral ports would make two runs of one seed differ. */
+  started(): void {
+    this.ctx.trace(this.source, 'server.started');
   }
 
   stopped(mode: StopMode): void {

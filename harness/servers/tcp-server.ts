@@ -48,7 +48,7 @@ export class TcpServer implements ReferenceServer {
 
   async start(): Promise<void> {
     await this.listener.start();
-    this.sink.started(this.port);
+    this.sink.started();
   }
 
   async stop(mode: StopMode = 'graceful'): Promise<void> {

@@ -55,7 +55,7 @@ export class WsServer implements ReferenceServer {
 
   async start(): Promise<void> {
     await this.listener.start();
-    this.sink.started(this.port);
+    this.sink.started();
   }
 
   async stop(mode: StopMode = 'graceful'): Promise<void> {
