@@ -16,10 +16,8 @@ export function tcpDial(target: HostPort, hello: string): Dial {
       done = true;
       events.closed(reason);
     };
-    socket.on('connect', () => {
-      socket.write(encodeData(encodeMessage({ t: 'hello', client: hello })));
-      events.open();
-    });
+    // open only once the server answers: the TCP connect may have reached just a proxy
+    socket.on('connect', () => socket.write(encodeData(encodeMessage({ t: 'hello', client: hello }))));
     socket.on('data', (chunk: Buffer) => {
       if (done) return;
       try {
@@ -27,7 +25,11 @@ export function tcpDial(target: HostPort, hello: string): Dial {
         for (const frame of decoder.push(chunk)) {
           if (frame.kind === 'pong') events.pong();
           else if (frame.kind === 'ping') socket.write(encodePong());
-          else events.message(decodeMessage(frame.payload.toString()));
+          else {
+            const message = decodeMessage(frame.payload.toString());
+            if (message.t === 'welcome') events.open();
+            else events.message(message);
+          }
         }
       } catch (err) {
         socket.destroy();

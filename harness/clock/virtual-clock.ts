@@ -56,6 +56,10 @@ export class VirtualClock implements Clock {
       loopLimit: 1_000_000,
     });
     this.epoch = this.fake.now;
+    let reject!: (reason: Error) => void;
+    this.whenAborted = new Promise<never>((_, r) => (reject = r));
+    this.rejectAborted = reject;
+    this.whenAborted.catch(() => {}); // only a rejection someone races against counts
     this.io.start();
   }
 
@@ -116,7 +120,12 @@ export class VirtualClock implements Clock {
    */
   abort(reason: Error): void {
     this.aborted = reason;
+    this.rejectAborted(reason);
   }
+
+  /** Rejects once abort() is called: lets a wait on real I/O (an act) end with the run. */
+  readonly whenAborted: Promise<never>;
+  private readonly rejectAborted: (reason: Error) => void;
 
   /** Lets real I/O run until nothing is in flight. */
   async settle(): Promise<void> {

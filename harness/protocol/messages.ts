@@ -2,10 +2,13 @@ import { FlatlineError } from '../util/errors.ts';
 
 /**
  * The application messages the reference TCP and WebSocket clients and servers exchange, as JSON.
- * hello names the client (so the server can dedupe per sender); msg carries an id the server acks.
+ * hello names the client (so the server can dedupe per sender) and is answered by welcome; msg carries
+ * an id the server acks.
  */
 export type WireMessage =
   | { t: 'hello'; client: string }
+  /** The server's answer to hello: only now is the connection open end to end (a proxy accepts before the server does). */
+  | { t: 'welcome' }
   | { t: 'msg'; id: string; body: unknown }
   | { t: 'ack'; id: string };
 
@@ -24,6 +27,7 @@ export function decodeMessage(text: string): WireMessage {
   const m = value as Partial<Record<string, unknown>>;
   if (m && typeof m === 'object') {
     if (m.t === 'hello' && typeof m.client === 'string') return { t: 'hello', client: m.client };
+    if (m.t === 'welcome') return { t: 'welcome' };
     if (m.t === 'msg' && typeof m.id === 'string') return { t: 'msg', id: m.id, body: m.body };
     if (m.t === 'ack' && typeof m.id === 'string') return { t: 'ack', id: m.id };
   }

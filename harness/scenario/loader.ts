@@ -83,7 +83,14 @@ export async function planRuns(files: string[], filter?: string, cwd = process.c
       failures.push({ file, message: `${file} does not load: ${(err as Error).message}` });
       continue;
     }
-    expand(exported).forEach(({ scenario, cell }, position) => {
+    let expanded: ReturnType<typeof expand>;
+    try {
+      expanded = expand(exported);
+    } catch (err) {
+      failures.push({ file, message: `${file}: building its scenarios failed: ${(err as Error).message}` });
+      continue;
+    }
+    expanded.forEach(({ scenario, cell }, position) => {
       if (filter && !String(scenario?.name).includes(filter)) return;
       runs.push({ file, index: runs.length, position, scenario, cell });
     });

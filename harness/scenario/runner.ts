@@ -71,7 +71,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const client = w.addClient(subject.createClient(w.clientContext(SUBJECT), proxy.listen, subjectOptions));
     await playTimeline(w, scenario.timeline, { client, server, faults });
     await w.idle(horizon - w.elapsed());
-    const events = w.trace.events;
+    const events = w.trace.events.slice(); // what teardown does afterwards is not part of the run
     const verdicts = judge(scenario.checks, events, `client:${SUBJECT}`, promises, horizon);
     return { ...base, status: statusOf(verdicts, scenario.finding), verdicts, virtualMs: horizon, wallMs: realTimers.dateNow() - wallStart, trace: events };
   } catch (err) {
@@ -82,7 +82,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       error: { code: isFlatlineError(err) ? err.code : 'FLATLINE_ERR_RUN', message: errorMessage(err) },
       virtualMs: world ? world.elapsed() : 0,
       wallMs: realTimers.dateNow() - wallStart,
-      trace: world?.trace.events ?? [],
+      trace: world?.trace.events.slice() ?? [],
     };
   } finally {
     realTimers.clearTimeout(watchdog);

@@ -1,4 +1,6 @@
 import { RealClock } from '../clock/real-clock.ts';
+import { realTimers } from '../clock/clock.ts';
+import { FlatlineError } from '../util/errors.ts';
 import type { Clock } from '../clock/clock.ts';
 import { VirtualClock } from '../clock/virtual-clock.ts';
 import type { ClientAdapter, ClientContext } from '../clients/adapter.ts';
@@ -7,6 +9,8 @@ import type { Proxy } from '../net/proxy.ts';
 import type { ReferenceServer, ServerContext } from '../servers/server.ts';
 import { Rng } from '../util/rng.ts';
 import { Trace } from './trace.ts';
+
+const CLOSE_LIMIT_MS = 10_000;
 
 export interface WorldOptions {
   seed?: number;
@@ -57,8 +61,10 @@ export class World {
    * so a fault applied "at 1h" is applied at exactly 1h whatever the real machine is doing.
    */
   async act<T>(work: Promise<T> | (() => Promise<T>)): Promise<T> {
-    const result = await (typeof work === 'function' ? work() : work);
-    await this.virtual?.settle();
+    const promise = typeof work === 'function' ? work() : work;
+    const v = this.virtual;
+    const result = await (v ? Promise.race([promise, v.whenAborted]) : promise);
+    await v?.settle();
     return result;
   }
 
@@ -93,14 +99,29 @@ export class World {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Plain awaits, bounded in real time: this must work after a watchdog abort too.
+    const release = async () => {
+      for (const client of this.clients) await client.close();
+      for (const server of this.servers) await server.stop('crash'); // no goodbyes at teardown: a peer behind a blackhole would never answer one
+      await this.network.close();
+    };
     try {
-      await this.act(async () => {
-        for (const client of this.clients) await client.close();
-        for (const server of this.servers) await server.stop('crash'); // no goodbyes at teardown: a peer behind a blackhole would never answer one
-        await this.network.close();
-      });
+      await withRealTimeout(release(), CLOSE_LIMIT_MS, 'closing the world');
     } finally {
       this.virtual?.uninstall();
     }
+  }
+}
+
+/** Rejects if `work` takes longer than `ms` of real time. */
+async function withRealTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof realTimers.setTimeout> | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = realTimers.setTimeout(() => reject(new FlatlineError('FLATLINE_ERR_CLOCK_LIMIT', `${what} took more than ${ms / 1000} s of real time`)), ms);
+  });
+  try {
+    return await Promise.race([work, limit]);
+  } finally {
+    realTimers.clearTimeout(timer);
   }
 }

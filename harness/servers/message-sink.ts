@@ -59,7 +59,7 @@ export class MessageSink {
         }
         if (message.t === 'hello') {
           client = message.client;
-          return undefined;
+          return { t: 'welcome' };
         }
         if (message.t !== 'msg') return undefined;
         const sender = client ?? 'anonymous';

@@ -1,0 +1,87 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { planRuns } from './loader.ts';
+import { runScenario } from './runner.ts';
+import type { Scenario } from './scenario.ts';
+import { registerSubject } from './subjects.ts';
+import { runSuite } from './suite.ts';
+import { TcpServer } from '../servers/tcp-server.ts';
+import { createTcpClient } from '../clients/tcp-client.ts';
+import net from 'node:net';
+
+const base: Scenario = {
+  name: 'base',
+  subject: { kind: 'tcp' },
+  timeline: [{ at: 0, do: 'connect' }],
+  checks: [{ check: 'keepalive', window: '10m' }],
+  horizon: '15m',
+};
+
+const run = (scenario: Partial<Scenario> | Record<string, unknown>, wallLimitMs?: number) =>
+  runScenario({ ...base, ...scenario } as Scenario, { seed: 1, file: 'inline.scenario.ts', wallLimitMs });
+
+/** Sockets open in this process right now: every run must leave none behind. */
+const openSockets = () => (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles().filter((h) => h instanceof net.Socket && !(h as net.Socket).destroyed && (h as net.Socket).remotePort !== undefined);
+
+afterEach(() => {
+  expect(openSockets()).toHaveLength(0);
+});
+
+describe('runScenario', () => {
+  it('judges a run and gives the numbers', async () => {
+    const result = await run({});
+    expect(result.status).toBe('pass');
+    expect(result.verdicts[0]).toMatchObject({ check: 'keepalive', status: 'pass' });
+    expect(result.virtualMs).toBe(15 * 60_000);
+    expect(result.replay).toBe('flatline run inline.scenario.ts --filter "base" --seed 1');
+    expect(result.trace.some((e) => e.type === 'connected')).toBe(true);
+  });
+
+  it.each([
+    [{ subject: { kind: 'telnet' } }, /scenario "base": unknown subject "telnet"; known subjects: tcp, ws/],
+    [{ horizon: '-5m' }, /scenario "base": horizon: "-5m" is not a duration/],
+    [{ timeline: [{ at: '20m', do: 'connect' }] }, /timeline\[0\]\.at "20m" is after the horizon "15m"/],
+    [{ timeline: [{ at: 0, do: 'explode' }] }, /timeline\[0\]\.do "explode" is not a step/],
+    [{ checks: [] }, /checks must list at least one check/],
+    [{ subject: { kind: 'tcp', options: { heartbeat: { interval: '-1s' } } } }, /heartbeat/],
+    [{ timeline: [{ at: '1m', do: 'add-toxic', toxic: { type: 'latency', attributes: { latency: -5 } } }] }, /400|latency/],
+  ])('reports a bad scenario as an error naming what is wrong: %j', async (patch, message) => {
+    const result = await run(patch);
+    expect(result.status).toBe('error');
+    expect(result.error?.message).toMatch(message);
+  });
+
+  it('ends a hung run with the watchdog and reports an error, leaving nothing open', async () => {
+    registerSubject({
+      kind: 'test-hang',
+      protocol: 'tcp',
+      description: 'a server that never finishes starting',
+      promises: () => ({}),
+      createServer: (ctx) => Object.assign(new TcpServer(ctx), { start: () => new Promise<void>(() => {}) }),
+      createClient: (ctx, target) => createTcpClient(ctx, `${target.host}:${target.port}`),
+    });
+    const result = await run({ subject: { kind: 'test-hang' } }, 300);
+    expect(result.status).toBe('error');
+    expect(result.error?.message).toMatch(/watchdog/);
+  });
+});
+
+describe('runSuite', () => {
+  it('reports a file that does not load, and still runs the others', async () => {
+    const { runs, failures } = await planRuns(['test/fixtures/broken.scenario.ts', 'test/fixtures/finding.scenario.ts']);
+    const results = await runSuite(runs, failures, { seed: 1, workers: 1 });
+    expect(results.map((r) => r.status)).toEqual(['error', 'finding']);
+    expect(results[0]!.error?.message).toMatch(/broken\.scenario\.ts does not load: this fixture is broken on purpose/);
+  });
+
+  it('gives byte-identical results for the same seed, in one process or in two workers', async () => {
+    const { runs, failures } = await planRuns(['test/fixtures/small.scenario.ts']);
+    const stable = (results: unknown) => JSON.stringify(results, (k, v) => (k === 'wallMs' ? 0 : v));
+    const first = stable(await runSuite(runs, failures, { seed: 7, workers: 1 }));
+    const again = stable(await runSuite(runs, failures, { seed: 7, workers: 1 }));
+    const workers = stable(await runSuite(runs, failures, { seed: 7, workers: 2 }));
+    const other = stable(await runSuite(runs, failures, { seed: 8, workers: 1 }));
+    expect(again).toBe(first);
+    expect(workers).toBe(first);
+    expect(other).not.toBe(first); // the seed drives the latency jitter
+  });
+});
