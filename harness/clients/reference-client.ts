@@ -142,6 +142,8 @@ export class ReferenceClient implements ClientAdapter {
     this.attempt = retry.attempt;
     this.events.emit({ type: 'reconnect.scheduled', attempt: retry.attempt, delayMs: retry.delayMs });
     this.events.setState('waiting');
+    // "at once" means at once: a 0 ms timer would still be 1 ms late (timers round 0 up to 1)
+    if (retry.delayMs === 0) return this.open();
     this.retryTimer = this.ctx.clock.setTimeout(() => {
       this.retryTimer = undefined;
       this.open();

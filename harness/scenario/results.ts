@@ -1,4 +1,5 @@
 import type { Verdict } from '../checks/verdict.ts';
+import type { SubjectPromises } from './subjects.ts';
 import type { TraceEvent } from './trace.ts';
 
 /**
@@ -26,6 +27,8 @@ export interface RunResult {
   seed: number;
   status: RunStatus;
   finding?: string;
+  /** What the subject promised (its detection bound, reconnect schedule, guarantee): the checks' defaults. */
+  promised?: SubjectPromises;
   verdicts: Verdict[];
   error?: RunError;
   /** Virtual time the run covered. */

@@ -73,7 +73,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     await w.idle(horizon - w.elapsed());
     const events = w.trace.events.slice(); // what teardown does afterwards is not part of the run
     const verdicts = judge(scenario.checks, events, `client:${SUBJECT}`, promises, horizon);
-    return { ...base, status: statusOf(verdicts, scenario.finding), verdicts, virtualMs: horizon, wallMs: realTimers.dateNow() - wallStart, trace: events };
+    return { ...base, status: statusOf(verdicts, scenario.finding), promised: promises, verdicts, virtualMs: horizon, wallMs: realTimers.dateNow() - wallStart, trace: events };
   } catch (err) {
     return {
       ...base,

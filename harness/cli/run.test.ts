@@ -1,0 +1,56 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ResultsFile } from '../scenario/results.ts';
+
+/** Runs the real `flatline` command, as a user or CI would. */
+function flatline(...args: string[]) {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'flatline-run-'));
+  const result = spawnSync(process.execPath, ['bin/flatline.mjs', 'run', '--out', out, ...args], { encoding: 'utf8', timeout: 60_000 });
+  const read = (file: string) => fs.readFileSync(path.join(out, file), 'utf8');
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr, out, read };
+}
+
+describe('flatline run', () => {
+  it('exits 0 when every verdict holds (an expected finding included) and writes JSON and JUnit', () => {
+    const r = flatline('test/fixtures/finding.scenario.ts');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/\[1\/1\] FIND {2}finding: no heartbeat at all/);
+    expect(r.stdout).toMatch(/1 runs: 0 passed, 0 failed, 1 expected findings, 0 errors/);
+    expect(r.stdout).toMatch(/expected finding: a 10-hour heartbeat cannot notice a blackhole/);
+    const results = JSON.parse(r.read('results.json')) as ResultsFile;
+    expect(results.runs[0]).toMatchObject({ status: 'finding', seed: 1 });
+    expect(results.runs[0]!.trace.length).toBeGreaterThan(5);
+    expect(r.read('junit.xml')).toMatch(/<testcase classname="test\/fixtures\/finding.scenario.ts" name="finding: no heartbeat at all"[^>]*>\s*<system-out>expected finding/);
+  });
+
+  it('exits 1 on a failed verdict and prints its numbers and the replay line', () => {
+    const r = flatline('test/fixtures/small.scenario.ts', '--filter', 'too tight', '--seed', '5', '--reporter', 'junit');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/FAIL {2}small: bound too tight/);
+    expect(r.stdout).toMatch(/detection: detected after 2m10s .*bound 1s/);
+    expect(r.stdout).toMatch(/replay: flatline run test\/fixtures\/small.scenario.ts --filter "small: bound too tight" --seed 5/);
+    expect(r.read('junit.xml')).toMatch(/<failure message="detection: detected after 2m10s/);
+    expect(fs.existsSync(path.join(r.out, 'results.json'))).toBe(false);
+  });
+
+  it('exits 2 when a file does not load, and still reports the others', () => {
+    const r = flatline('test/fixtures/broken.scenario.ts', 'test/fixtures/finding.scenario.ts');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/ERR +\(file does not load\)[\s\S]*broken.scenario.ts does not load: this fixture is broken on purpose/);
+    expect(JSON.parse(r.read('results.json')).runs.map((x: { status: string }) => x.status)).toEqual(['error', 'finding']);
+  });
+
+  it.each([
+    [['--workers', 'many'], /--workers must be a whole number from 1 to 64/],
+    [['--reporter', 'pdf'], /unknown reporter "pdf"/],
+    [['no/such/dir'], /no scenario files match "no\/such\/dir"/],
+    [['test/fixtures/small.scenario.ts', '--filter', 'nothing like this'], /no scenario matches --filter "nothing like this"/],
+  ])('exits 2 with a clear message on bad usage: %j', (args, message) => {
+    const r = flatline(...args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+});
