@@ -1,0 +1,19 @@
+import { realTimers } from '../harness/clock/clock.ts';
+import { planRuns, resolveScenarioFiles } from '../harness/scenario/loader.ts';
+import { summarize } from '../harness/scenario/results.ts';
+import { runSuite } from '../harness/scenario/suite.ts';
+import { formatMs } from '../harness/util/duration.ts';
+import { fmt, heading, row } from './support.ts';
+
+/** The built-in suites as `npm start` runs them: wall time, virtual time covered, their ratio. Target: >= 48 h in < 30 s. */
+export async function benchSuite(): Promise<void> {
+  heading('Built-in suites (scenarios/)', 'runs', 'virtual', 'wall', 'compression');
+  const { runs, failures } = await planRuns(resolveScenarioFiles(['scenarios']));
+  for (const workers of [1, 2]) {
+    const started = realTimers.dateNow();
+    const results = await runSuite(runs, failures, { seed: 1, workers });
+    const summary = summarize(results, realTimers.dateNow() - started);
+    const bad = summary.fail + summary.error;
+    row(`${workers} worker(s)${bad ? ` (${bad} failed or errored!)` : ''}`, String(summary.total), formatMs(summary.virtualMs), fmt.s(summary.wallMs), fmt.x(summary.virtualMs / summary.wallMs));
+  }
+}
