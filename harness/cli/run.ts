@@ -27,6 +27,13 @@ Options:
   --workers N         runs in parallel child processes (default 1)
   --time-limit DUR    wall-clock watchdog per run, e.g. 60s (default 60s)
 
+Against a real Toxiproxy (real time instead of virtual time):
+  --toxiproxy URL     apply faults through the Toxiproxy at URL, e.g. http://127.0.0.1:8474
+  --time-scale S      scenario time runs at S of real speed (default 0.01 with --toxiproxy:
+                      a 5-minute NAT timeout takes 3 s)
+  --upstream-host H   how that Toxiproxy reaches flatline's servers (default 127.0.0.1)
+  --listen-host H     where flatline's servers listen (default 127.0.0.1; 0.0.0.0 in a container)
+
 Exit codes: 0 every verdict holds (expected findings included), 1 a verdict failed,
 2 a usage error or a run that could not be judged (bad scenario, crash, hang).`;
 
@@ -42,14 +49,17 @@ export const run: Command['run'] = async (argv, io) => {
   const wallLimitMs = toMs(values['time-limit'] ?? '60s', '--time-limit');
   const reporters = parseReporters(values.reporter ?? 'json,junit');
   const out = values.out ?? 'reports';
+  const remote = values.toxiproxy === undefined ? undefined : { url: checkUrl(values.toxiproxy), upstreamHost: values['upstream-host'] };
+  const timeScale = values['time-scale'] === undefined ? undefined : parseScale(values['time-scale']);
 
   const files = resolveScenarioFiles(positionals.length ? positionals : [path.relative(process.cwd(), BUILT_IN) || '.']);
   const { runs: plan, failures } = await planRuns(files, values.filter);
   if (plan.length === 0 && failures.length === 0) throw usageError(`no scenario matches --filter ${JSON.stringify(values.filter)} in ${files.length} file(s)`);
 
-  io.stderr.write(`flatline ${FLATLINE_VERSION}: ${plan.length} runs from ${files.length} files, seed ${seed}, ${workers} worker(s)\n`);
+  const mode = remote ? `real time at scale ${timeScale ?? 0.01} through ${remote.url}` : timeScale ? `real time at scale ${timeScale}` : 'virtual time';
+  io.stderr.write(`flatline ${FLATLINE_VERSION}: ${plan.length} runs from ${files.length} files, seed ${seed}, ${workers} worker(s), ${mode}\n`);
   const started = realTimers.dateNow();
-  const runs = await runSuite(plan, failures, { seed, workers, wallLimitMs, onResult: (r, done, total) => io.stderr.write(progressLine(r, done, total)) });
+  const runs = await runSuite(plan, failures, { seed, workers, wallLimitMs, remote, timeScale, serverHost: values['listen-host'], onResult: (r, done, total) => io.stderr.write(progressLine(r, done, total)) });
   const results: ResultsFile = { flatline: FLATLINE_VERSION, seed, summary: summarize(runs, realTimers.dateNow() - started), runs };
 
   const written = writeReports(results, reporters, out);
@@ -77,11 +87,26 @@ function parse(argv: string[]) {
         reporter: { type: 'string' },
         workers: { type: 'string' },
         'time-limit': { type: 'string' },
+        toxiproxy: { type: 'string' },
+        'time-scale': { type: 'string' },
+        'upstream-host': { type: 'string' },
+        'listen-host': { type: 'string' },
       },
     });
   } catch (err) {
     throw usageError((err as Error).message);
   }
+}
+
+function checkUrl(url: string): string {
+  if (!/^https?:\/\/[^/]+/.test(url)) throw usageError(`--toxiproxy must be the Toxiproxy API's URL, like http://127.0.0.1:8474 (got ${JSON.stringify(url)})`);
+  return url.replace(/\/+$/, '');
+}
+
+function parseScale(text: string): number {
+  const scale = Number(text);
+  if (!(scale > 0 && scale <= 1)) throw usageError(`--time-scale must be a number above 0 and at most 1, like 0.01 (got ${JSON.stringify(text)})`);
+  return scale;
 }
 
 function parseReporters(list: string): Reporter[] {

@@ -14,7 +14,7 @@ export const run: Command['run'] = async () => {
     process.on('message', async (job: WorkerJob) => {
       if (!plans.has(job.file)) plans.set(job.file, planRuns([job.file]).then((p) => p.runs));
       const planned = (await plans.get(job.file)!).find((r) => r.position === job.position)!;
-      const result = await runScenario(planned.scenario, { seed: job.seed, file: job.file, cell: planned.cell, wallLimitMs: job.wallLimitMs });
+      const result = await runScenario(planned.scenario, { ...job.shared, seed: job.seed, file: job.file, cell: planned.cell });
       const reply: WorkerReply = { index: job.index, result };
       process.send!(reply);
     });

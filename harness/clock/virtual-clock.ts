@@ -1,9 +1,7 @@
-import FakeTimers from '@sinonjs/fake-timers';
-
-type InstalledClock = ReturnType<ReturnType<typeof FakeTimers.withGlobal>['install']>;
 import { FlatlineError } from '../util/errors.ts';
 import { formatMs } from '../util/duration.ts';
-import { realTimers, type Clock, type TimerHandle } from './clock.ts';
+import { realTimers } from './clock.ts';
+import { DEFAULT_EPOCH, FakeTimersClock } from './fake-clock.ts';
 import { IoTracker } from './io-tracker.ts';
 
 export interface VirtualClockOptions {
@@ -24,9 +22,7 @@ export interface RunOptions {
   wallLimitMs?: number;
 }
 
-export const DEFAULT_EPOCH = Date.UTC(2026, 0, 1);
-
-let installed: VirtualClock | undefined;
+export { DEFAULT_EPOCH };
 
 /**
  * Virtual time over real sockets. While installed, setTimeout/setInterval/Date/performance.now are
@@ -36,96 +32,30 @@ let installed: VirtualClock | undefined;
  *   2. jump to the next due timer and fire the timers due at that instant.
  * setImmediate, process.nextTick and queueMicrotask stay real: real I/O needs them.
  */
-export class VirtualClock implements Clock {
+export class VirtualClock extends FakeTimersClock {
   readonly kind = 'virtual' as const;
   readonly io = new IoTracker();
-  private readonly fake: InstalledClock;
   private readonly quietRounds: number;
   private readonly externalQuietMs: number;
   private readonly stallMs: number;
-  private readonly epoch: number;
-  private aborted: Error | undefined;
 
   private constructor(options: VirtualClockOptions) {
+    super(options.epoch);
     this.quietRounds = options.quietRounds ?? 2;
     this.externalQuietMs = options.externalQuietMs ?? 5;
     this.stallMs = options.stallMs ?? 200;
-    this.fake = FakeTimers.withGlobal(globalThis).install({
-      now: options.epoch ?? DEFAULT_EPOCH,
-      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
-      loopLimit: 1_000_000,
-    });
-    this.epoch = this.fake.now;
-    let reject!: (reason: Error) => void;
-    this.whenAborted = new Promise<never>((_, r) => (reject = r));
-    this.rejectAborted = reject;
-    this.whenAborted.catch(() => {}); // only a rejection someone races against counts
     this.io.start();
   }
 
-  /** Installs the virtual clock process-wide. Only one can be installed at a time. */
+  /** Installs the virtual clock process-wide. Only one fake clock can be installed at a time. */
   static install(options: VirtualClockOptions = {}): VirtualClock {
-    if (installed) {
-      throw new FlatlineError('FLATLINE_ERR_CLOCK_BUSY', 'a virtual clock is already installed in this process; uninstall it first (one virtual world per process; use workers for parallel runs)');
-    }
-    installed = new VirtualClock(options);
-    return installed;
+    return new VirtualClock(options);
   }
 
-  /** Restores the real timers. Timers still pending on the virtual clock are dropped. */
-  uninstall(): void {
-    if (installed !== this) return;
+  override uninstall(): void {
     this.io.stop();
-    this.fake.uninstall();
-    installed = undefined;
+    super.uninstall();
   }
-
-  now(): number {
-    return this.fake.now;
-  }
-
-  /** Virtual milliseconds since the clock was installed. */
-  elapsed(): number {
-    return this.fake.now - this.epoch;
-  }
-
-  setTimeout(fn: () => void, ms: number): TimerHandle {
-    return this.fake.setTimeout(fn, ms) as unknown as TimerHandle;
-  }
-
-  clearTimeout(handle: TimerHandle | undefined): void {
-    if (handle !== undefined) this.fake.clearTimeout(handle as never);
-  }
-
-  setInterval(fn: () => void, ms: number): TimerHandle {
-    return this.fake.setInterval(fn, ms) as unknown as TimerHandle;
-  }
-
-  clearInterval(handle: TimerHandle | undefined): void {
-    if (handle !== undefined) this.fake.clearInterval(handle as never);
-  }
-
-  sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => this.fake.setTimeout(() => resolve(), ms));
-  }
-
-  /** Number of timers pending on the virtual clock. */
-  pendingTimers(): number {
-    return this.fake.countTimers();
-  }
-
-  /**
-   * Makes the running run/advance/settle loop throw `reason` at its next step: the wall-clock
-   * watchdog's way to end a hung run. The clock stays unusable until uninstalled.
-   */
-  abort(reason: Error): void {
-    this.aborted = reason;
-    this.rejectAborted(reason);
-  }
-
-  /** Rejects once abort() is called: lets a wait on real I/O (an act) end with the run. */
-  readonly whenAborted: Promise<never>;
-  private readonly rejectAborted: (reason: Error) => void;
 
   /** Lets real I/O run until nothing is in flight. */
   async settle(): Promise<void> {

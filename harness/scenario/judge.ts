@@ -18,8 +18,11 @@ export function toMoment(spec: MomentSpec, where: string): Moment {
   return toMs(spec, where);
 }
 
-/** Turns a scenario's check specs into verdicts on the trace of client `client`. */
-export function judge(checks: CheckSpec[], events: TraceEvent[], client: string, promises: SubjectPromises, endAt: number): Verdict[] {
+/**
+ * Turns a scenario's check specs into verdicts on the trace of client `client`. `noiseMs` widens
+ * timing bounds for real-time runs, where the machine's scheduling adds its own delays.
+ */
+export function judge(checks: CheckSpec[], events: TraceEvent[], client: string, promises: SubjectPromises, endAt: number, noiseMs = 0): Verdict[] {
   return checks.map((spec, i) => {
     const where = `checks[${i}] (${spec.check})`;
     switch (spec.check) {
@@ -27,7 +30,7 @@ export function judge(checks: CheckSpec[], events: TraceEvent[], client: string,
         return checkDetection(events, {
           client,
           death: toMoment(spec.death, `${where}.death`),
-          boundMs: spec.bound === undefined ? (promises.detectionBoundMs ?? BASELINE_DETECTION_MS) : toMs(spec.bound, `${where}.bound`),
+          boundMs: noiseMs + (spec.bound === undefined ? (promises.detectionBoundMs ?? BASELINE_DETECTION_MS) : toMs(spec.bound, `${where}.bound`)),
         });
       case 'no-false-alarm':
         return checkNoFalseAlarm(events, {
@@ -38,8 +41,9 @@ export function judge(checks: CheckSpec[], events: TraceEvent[], client: string,
       case 'keepalive':
         return checkKeepalive(events, { client, windowMs: toMs(spec.window, `${where}.window`), endAt });
       case 'backoff': {
-        const expect = spec.expect ?? promises.backoff;
-        if (!expect) return errored('backoff', 'the subject promises no reconnect schedule; give the check an `expect`');
+        const promised = spec.expect ?? promises.backoff;
+        if (!promised) return errored('backoff', 'the subject promises no reconnect schedule; give the check an `expect`');
+        const expect = noiseMs > 0 ? { ...promised, toleranceMs: Math.max(promised.toleranceMs ?? 0, noiseMs) } : promised;
         return checkBackoff(events, { client, expect, endAt });
       }
       case 'delivery':

@@ -1,11 +1,11 @@
 import { realTimers } from '../clock/clock.ts';
 import type { ClientAdapter } from '../clients/adapter.ts';
-import { startApiServer, type ApiServer } from '../net/api/server.ts';
 import type { ReferenceServer } from '../servers/server.ts';
 import { findProfile, toNatIdleAttributes } from '../nat/profiles.ts';
 import { toMs } from '../util/duration.ts';
 import { FlatlineError, isFlatlineError } from '../util/errors.ts';
-import { ToxiproxyFaults, type FaultBackend } from './faults.ts';
+import { embeddedFaults, remoteFaults, type FaultSetup, type RemoteToxiproxy } from './fault-setup.ts';
+import type { FaultBackend } from './faults.ts';
 import { judge } from './judge.ts';
 import { statusOf, type RunResult } from './results.ts';
 import type { NetworkSpec, Scenario, Step } from './scenario.ts';
@@ -20,7 +20,16 @@ export interface RunOptions {
   cell?: Record<string, unknown>;
   /** Wall-clock watchdog: a run taking longer is ended and reported as an error. Default 60 s. */
   wallLimitMs?: number;
+  /** Faults through a remote Toxiproxy, in real time (default: the embedded network, in virtual time). */
+  remote?: RemoteToxiproxy;
+  /** Real-time runs: scenario time runs at this fraction of real speed (default 0.01 with `remote`). */
+  timeScale?: number;
+  /** Where the reference servers listen (default 127.0.0.1). */
+  serverHost?: string;
 }
+
+/** Real-time scheduling noise a verdict allows for, in real ms; scaled into scenario time. */
+const REAL_NOISE_MS = 40;
 
 /** Names inside every run's world: the client is "client:subject", the server and its proxy "server". */
 export const SUBJECT = 'subject';
@@ -46,7 +55,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     replay: `flatline run ${options.file} --filter ${JSON.stringify(scenario?.name)} --seed ${seed}`,
   };
   let world: World | undefined;
-  let api: ApiServer | undefined;
+  let setup: FaultSetup | undefined;
   let watchdog: ReturnType<typeof realTimers.setTimeout> | undefined;
   try {
     validateScenario(scenario);
@@ -54,25 +63,26 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const subject = findSubject(scenario.subject.kind);
     const subjectOptions = scenario.subject.options ?? {};
     const promises = subject.promises(subjectOptions);
-    world = new World({ seed });
+    const timeScale = options.timeScale ?? (options.remote ? 0.01 : undefined);
+    world = new World({ seed, clock: timeScale === undefined ? 'virtual' : { scale: timeScale }, serverHost: options.serverHost });
     const w = world;
     const wallLimitMs = options.wallLimitMs ?? 60_000;
     watchdog = realTimers.setTimeout(
-      () => w.virtual?.abort(new FlatlineError('FLATLINE_ERR_CLOCK_LIMIT', `watchdog: the run took more than ${wallLimitMs / 1000} s of real time; it hangs or busy-loops`)),
+      () => w.abort(new FlatlineError('FLATLINE_ERR_CLOCK_LIMIT', `watchdog: the run took more than ${wallLimitMs / 1000} s of real time; it hangs or busy-loops`)),
       wallLimitMs,
     );
     const server = await w.act(async () =>
       subject.createServer(w.serverContext(SERVER), { ...scenario.server, dedupe: scenario.server?.dedupe ?? promises.guarantee === 'exactly-once' }),
     );
-    const proxy = await w.addServer(server);
-    api = await w.act(() => startApiServer({ network: w.network, port: 0 }));
-    const faults = new ToxiproxyFaults(api.url);
+    setup = options.remote ? await remoteFaults(w, server, SERVER, options.remote) : await embeddedFaults(w, server, SERVER);
+    const { faults } = setup;
     for (const toxic of initialToxics(scenario.network)) await w.act(() => faults.addToxic(SERVER, toxic));
-    const client = w.addClient(subject.createClient(w.clientContext(SUBJECT), proxy.listen, subjectOptions));
+    const client = w.addClient(subject.createClient(w.clientContext(SUBJECT), setup.target, subjectOptions));
     await playTimeline(w, scenario.timeline, { client, server, faults });
     await w.idle(horizon - w.elapsed());
     const events = w.trace.events.slice(); // what teardown does afterwards is not part of the run
-    const verdicts = judge(scenario.checks, events, `client:${SUBJECT}`, promises, horizon);
+    const noiseMs = timeScale === undefined ? 0 : REAL_NOISE_MS / timeScale;
+    const verdicts = judge(scenario.checks, events, `client:${SUBJECT}`, promises, horizon, noiseMs);
     return { ...base, status: statusOf(verdicts, scenario.finding), promised: promises, verdicts, virtualMs: horizon, wallMs: realTimers.dateNow() - wallStart, trace: events };
   } catch (err) {
     return {
@@ -86,7 +96,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     };
   } finally {
     realTimers.clearTimeout(watchdog);
-    await closeQuietly(world, api);
+    await closeQuietly(world, setup);
   }
 }
 
@@ -154,10 +164,10 @@ function errorMessage(err: unknown): string {
   return String(err);
 }
 
-async function closeQuietly(world: World | undefined, api: ApiServer | undefined): Promise<void> {
+async function closeQuietly(world: World | undefined, setup: FaultSetup | undefined): Promise<void> {
   if (!world) return;
   try {
-    if (api) await world.act(() => api.close());
+    if (setup) await world.act(() => setup.close());
   } catch {
     // the world's close below releases what is left
   }

@@ -2,13 +2,15 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { LoadFailure, PlannedRun } from './loader.ts';
 import type { RunResult } from './results.ts';
-import { runScenario } from './runner.ts';
+import { runScenario, type RunOptions } from './runner.ts';
 
-export interface SuiteOptions {
+/** What every run of a suite shares besides the seed: the watchdog and the fault backend. */
+export type SharedRunOptions = Pick<RunOptions, 'wallLimitMs' | 'remote' | 'timeScale' | 'serverHost'>;
+
+export interface SuiteOptions extends SharedRunOptions {
   seed: number;
   /** Runs in parallel in child processes (one virtual world per process); 1 runs in this process. */
   workers: number;
-  wallLimitMs?: number;
   /** Called as each run finishes, in finishing order, for progress output. */
   onResult?: (run: RunResult, done: number, total: number) => void;
 }
@@ -19,7 +21,7 @@ export interface WorkerJob {
   file: string;
   position: number;
   seed: number;
-  wallLimitMs?: number;
+  shared: SharedRunOptions;
 }
 
 export interface WorkerReply {
@@ -47,7 +49,7 @@ export async function runSuite(plan: PlannedRun[], failures: LoadFailure[], opti
 async function runHere(plan: PlannedRun[], options: SuiteOptions, report: (r: RunResult) => void): Promise<RunResult[]> {
   const results: RunResult[] = [];
   for (const run of plan) {
-    const result = await runScenario(run.scenario, { seed: options.seed, file: run.file, cell: run.cell, wallLimitMs: options.wallLimitMs });
+    const result = await runScenario(run.scenario, { ...shared(options), seed: options.seed, file: run.file, cell: run.cell });
     report(result);
     results.push(result);
   }
@@ -66,7 +68,7 @@ async function runInWorkers(plan: PlannedRun[], options: SuiteOptions, report: (
           child.disconnect();
           return resolve();
         }
-        const job: WorkerJob = { index: current.index, file: current.file, position: current.position, seed: options.seed, wallLimitMs: options.wallLimitMs };
+        const job: WorkerJob = { index: current.index, file: current.file, position: current.position, seed: options.seed, shared: shared(options) };
         child.send(job);
       };
       child.on('message', (reply: WorkerReply) => {
@@ -89,6 +91,10 @@ async function runInWorkers(plan: PlannedRun[], options: SuiteOptions, report: (
   // Runs left by crashed workers go through this process.
   for (const run of plan) if (!results[run.index]) results[run.index] = (await runHere([run], options, report))[0]!;
   return results;
+}
+
+function shared({ wallLimitMs, remote, timeScale, serverHost }: SuiteOptions): SharedRunOptions {
+  return { wallLimitMs, remote, timeScale, serverHost };
 }
 
 function loadFailureResult(failure: LoadFailure, seed: number): RunResult {

@@ -3,6 +3,8 @@ import { realTimers } from '../clock/clock.ts';
 import { FlatlineError } from '../util/errors.ts';
 import type { Clock } from '../clock/clock.ts';
 import { VirtualClock } from '../clock/virtual-clock.ts';
+import { ScaledClock } from '../clock/scaled-clock.ts';
+import { FakeTimersClock } from '../clock/fake-clock.ts';
 import type { ClientAdapter, ClientContext } from '../clients/adapter.ts';
 import { FaultNetwork } from '../net/network.ts';
 import type { Proxy } from '../net/proxy.ts';
@@ -14,8 +16,10 @@ const CLOSE_LIMIT_MS = 10_000;
 
 export interface WorldOptions {
   seed?: number;
-  /** Virtual time (default) or the real clock. */
-  clock?: 'virtual' | 'real';
+  /** Virtual time (default), the real clock, or scenario time running at `scale` of real speed. */
+  clock?: 'virtual' | 'real' | { scale: number };
+  /** Where the reference servers listen (default 127.0.0.1; 0.0.0.0 when a Toxiproxy in another container must reach them). */
+  serverHost?: string;
 }
 
 /**
@@ -32,8 +36,12 @@ export class World {
   private readonly clients: ClientAdapter[] = [];
   private closed = false;
 
+  private readonly serverHost: string;
+
   constructor(options: WorldOptions = {}) {
-    this.clock = options.clock === 'real' ? new RealClock() : VirtualClock.install();
+    const clock = options.clock ?? 'virtual';
+    this.clock = clock === 'virtual' ? VirtualClock.install() : clock === 'real' ? new RealClock() : new ScaledClock(clock.scale);
+    this.serverHost = options.serverHost ?? '127.0.0.1';
     this.rng = new Rng(options.seed ?? 1);
     this.trace = new Trace(this.clock);
     this.network = new FaultNetwork({ clock: this.clock, rng: this.rng.fork('net'), trace: this.trace.sink });
@@ -61,33 +69,51 @@ export class World {
    * so a fault applied "at 1h" is applied at exactly 1h whatever the real machine is doing.
    */
   async act<T>(work: Promise<T> | (() => Promise<T>)): Promise<T> {
-    const promise = typeof work === 'function' ? work() : work;
-    const v = this.virtual;
-    const result = await (v ? Promise.race([promise, v.whenAborted]) : promise);
-    await v?.settle();
+    const result = await this.abortable(typeof work === 'function' ? work() : work);
+    await this.virtual?.settle();
     return result;
+  }
+
+  /** Ends the world's current and later waits with `reason` (the watchdog). */
+  abort(reason: Error): void {
+    if (this.clock instanceof FakeTimersClock) this.clock.abort(reason);
+  }
+
+  private abortable<T>(promise: Promise<T>): Promise<T> {
+    return this.clock instanceof FakeTimersClock ? Promise.race([promise, this.clock.whenAborted]) : promise;
   }
 
   /** Lets `ms` of world time pass. */
   async idle(ms: number): Promise<void> {
     const v = this.virtual;
     if (v) await v.advance(ms);
-    else await this.clock.sleep(ms);
+    else await this.abortable(this.clock.sleep(ms));
+  }
+
+  /** The time scale of a real-time world (1 on the plain real clock), undefined in virtual time. */
+  get scale(): number | undefined {
+    if (this.clock instanceof ScaledClock) return this.clock.scale;
+    return this.clock instanceof RealClock ? 1 : undefined;
   }
 
   serverContext(name: string): ServerContext {
-    return { name, clock: this.clock, trace: this.trace.sink };
+    return { name, clock: this.clock, trace: this.trace.sink, host: this.serverHost };
   }
 
   clientContext(name: string): ClientContext {
     return { name, clock: this.clock, trace: this.trace.sink, rng: this.rng.fork(`client:${name}`) };
   }
 
-  /** Starts `server` and puts a proxy named after it in front of it. */
-  async addServer(server: ReferenceServer): Promise<Proxy> {
+  /** Starts `server` and puts a proxy in front of it, named after the server unless `proxyName` says otherwise. */
+  async addServer(server: ReferenceServer, proxyName = server.name): Promise<Proxy> {
+    await this.startServer(server);
+    return this.act(() => this.network.create({ name: proxyName, listen: '127.0.0.1:0', upstream: `127.0.0.1:${server.port}` }));
+  }
+
+  /** Starts `server` with no proxy of the world's own (a remote Toxiproxy fronts it). */
+  async startServer(server: ReferenceServer): Promise<void> {
     this.servers.push(server);
     await this.act(() => server.start());
-    return this.act(() => this.network.create({ name: server.name, listen: '127.0.0.1:0', upstream: `127.0.0.1:${server.port}` }));
   }
 
   addClient<C extends ClientAdapter>(client: C): C {
@@ -108,7 +134,7 @@ export class World {
     try {
       await withRealTimeout(release(), CLOSE_LIMIT_MS, 'closing the world');
     } finally {
-      this.virtual?.uninstall();
+      if (this.clock instanceof FakeTimersClock) this.clock.uninstall();
     }
   }
 }

@@ -14,6 +14,8 @@ export interface ServerContext {
   trace: TraceSink;
   /** Names the server in the trace (source "server:<name>"). */
   name: string;
+  /** Where it listens; default 127.0.0.1 (nothing listens beyond loopback unless asked). */
+  host?: string;
 }
 
 export interface ReferenceServer {

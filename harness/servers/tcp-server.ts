@@ -27,7 +27,7 @@ export class TcpServer implements ReferenceServer {
     private readonly options: TcpServerOptions = {},
   ) {
     this.sink = new MessageSink(ctx, options.dedupe ? new Deduper() : undefined);
-    this.listener = new Listener(ctx.name, (socket) => this.serve(socket), '127.0.0.1', options.port ?? 0);
+    this.listener = new Listener(ctx.name, (socket) => this.serve(socket), ctx.host ?? '127.0.0.1', options.port ?? 0);
   }
 
   get name(): string {
@@ -39,7 +39,7 @@ export class TcpServer implements ReferenceServer {
   }
 
   get url(): string {
-    return `tcp://127.0.0.1:${this.port}`;
+    return `tcp://${this.ctx.host ?? '127.0.0.1'}:${this.port}`;
   }
 
   get running(): boolean {

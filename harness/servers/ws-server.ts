@@ -34,7 +34,7 @@ export class WsServer implements ReferenceServer {
     this.http.on('upgrade', (req, socket, head) => {
       this.wss.handleUpgrade(req, socket, head, (ws) => this.serve(ws, socket as net.Socket));
     });
-    this.listener = new Listener(ctx.name, (socket) => this.http.emit('connection', socket), '127.0.0.1', options.port ?? 0);
+    this.listener = new Listener(ctx.name, (socket) => this.http.emit('connection', socket), ctx.host ?? '127.0.0.1', options.port ?? 0);
   }
 
   get name(): string {
@@ -46,7 +46,7 @@ export class WsServer implements ReferenceServer {
   }
 
   get url(): string {
-    return `ws://127.0.0.1:${this.port}`;
+    return `ws://${this.ctx.host ?? '127.0.0.1'}:${this.port}`;
   }
 
   get running(): boolean {

@@ -1,0 +1,94 @@
+import FakeTimers from '@sinonjs/fake-timers';
+import { FlatlineError } from '../util/errors.ts';
+import type { Clock, TimerHandle } from './clock.ts';
+
+export type InstalledFake = ReturnType<ReturnType<typeof FakeTimers.withGlobal>['install']>;
+
+/** Date the fake clocks start at, fixed so traces are stable. */
+export const DEFAULT_EPOCH = Date.UTC(2026, 0, 1);
+
+let installed: FakeTimersClock | undefined;
+
+/**
+ * A clock on @sinonjs/fake-timers, installed process-wide: setTimeout/setInterval/Date/
+ * performance.now are fake everywhere, so third-party clients run on it unchanged.
+ * setImmediate, process.nextTick and queueMicrotask stay real: real I/O needs them.
+ * What moves it is the subclass's business: the settle-then-jump loop (VirtualClock) or a
+ * real-time ticker (ScaledClock). One per process at a time.
+ */
+export abstract class FakeTimersClock implements Clock {
+  abstract readonly kind: 'virtual' | 'real';
+  protected readonly fake: InstalledFake;
+  protected readonly epoch: number;
+  protected aborted: Error | undefined;
+  /** Rejects once abort() is called: lets a wait on real I/O end with the run. */
+  readonly whenAborted: Promise<never>;
+  private readonly rejectAborted: (reason: Error) => void;
+
+  protected constructor(epoch = DEFAULT_EPOCH) {
+    if (installed) {
+      throw new FlatlineError('FLATLINE_ERR_CLOCK_BUSY', 'a virtual clock is already installed in this process; uninstall it first (one virtual world per process; use workers for parallel runs)');
+    }
+    this.fake = FakeTimers.withGlobal(globalThis).install({
+      now: epoch,
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
+      loopLimit: 1_000_000,
+    });
+    this.epoch = epoch;
+    let reject!: (reason: Error) => void;
+    this.whenAborted = new Promise<never>((_, r) => (reject = r));
+    this.rejectAborted = reject;
+    this.whenAborted.catch(() => {}); // only a rejection someone races against counts
+    installed = this;
+  }
+
+  /**
+   * Ends the run on this clock: waits raced against whenAborted reject, and the settle loop
+   * throws `reason` at its next step. The wall-clock watchdog's way to end a hung run.
+   */
+  abort(reason: Error): void {
+    this.aborted = reason;
+    this.rejectAborted(reason);
+  }
+
+  /** Restores the real timers. Timers still pending are dropped. */
+  uninstall(): void {
+    if (installed !== this) return;
+    this.fake.uninstall();
+    installed = undefined;
+  }
+
+  now(): number {
+    return this.fake.now;
+  }
+
+  /** Clock milliseconds since the clock was installed. */
+  elapsed(): number {
+    return this.fake.now - this.epoch;
+  }
+
+  setTimeout(fn: () => void, ms: number): TimerHandle {
+    return this.fake.setTimeout(fn, ms) as unknown as TimerHandle;
+  }
+
+  clearTimeout(handle: TimerHandle | undefined): void {
+    if (handle !== undefined) this.fake.clearTimeout(handle as never);
+  }
+
+  setInterval(fn: () => void, ms: number): TimerHandle {
+    return this.fake.setInterval(fn, ms) as unknown as TimerHandle;
+  }
+
+  clearInterval(handle: TimerHandle | undefined): void {
+    if (handle !== undefined) this.fake.clearInterval(handle as never);
+  }
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => this.fake.setTimeout(() => resolve(), ms));
+  }
+
+  /** Number of timers pending. */
+  pendingTimers(): number {
+    return this.fake.countTimers();
+  }
+}
