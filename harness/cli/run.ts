@@ -9,7 +9,7 @@ import { progressLine, summaryText } from '../report/summary.ts';
 import { realTimers } from '../clock/clock.ts';
 import { planRuns, resolveScenarioFiles } from '../scenario/loader.ts';
 import { summarize, type ResultsFile, type RunResult } from '../scenario/results.ts';
-import { runSuite } from '../scenario/suite.ts';
+import { runSuite, type SharedRunOptions } from '../scenario/suite.ts';
 import { toMs } from '../util/duration.ts';
 import { integerOption } from './args.ts';
 import { usageError, type Command } from './command.ts';
@@ -34,6 +34,8 @@ Against a real Toxiproxy (real time instead of virtual time):
   --upstream-host H   how that Toxiproxy reaches flatline's servers (default 127.0.0.1)
   --listen-host H     where flatline's servers listen (default 127.0.0.1; 0.0.0.0 in a container)
 
+  --mqtt-url URL      MQTT subjects use this broker (e.g. mosquitto) instead of the in-process aedes
+
 Exit codes: 0 every verdict holds (expected findings included), 1 a verdict failed,
 2 a usage error or a run that could not be judged (bad scenario, crash, hang).`;
 
@@ -42,24 +44,47 @@ type Reporter = (typeof REPORTERS)[number];
 
 const BUILT_IN = fileURLToPath(new URL('../../scenarios', import.meta.url));
 
-export const run: Command['run'] = async (argv, io) => {
-  const { values, positionals } = parse(argv);
-  const seed = values.seed === undefined ? 1 : integerOption(values.seed, '--seed', 0, 2 ** 32 - 1);
-  const workers = values.workers === undefined ? 1 : integerOption(values.workers, '--workers', 1, 64);
-  const wallLimitMs = toMs(values['time-limit'] ?? '60s', '--time-limit');
-  const reporters = parseReporters(values.reporter ?? 'json,junit');
-  const out = values.out ?? 'reports';
-  const remote = values.toxiproxy === undefined ? undefined : { url: checkUrl(values.toxiproxy), upstreamHost: values['upstream-host'] };
-  const timeScale = values['time-scale'] === undefined ? undefined : parseScale(values['time-scale']);
+/** Everything `flatline run` takes from its command line, checked. */
+export interface RunArgs {
+  files: string[];
+  seed: number;
+  workers: number;
+  filter?: string;
+  out: string;
+  reporters: Reporter[];
+  shared: SharedRunOptions;
+}
 
-  const files = resolveScenarioFiles(positionals.length ? positionals : [path.relative(process.cwd(), BUILT_IN) || '.']);
-  const { runs: plan, failures } = await planRuns(files, values.filter);
-  if (plan.length === 0 && failures.length === 0) throw usageError(`no scenario matches --filter ${JSON.stringify(values.filter)} in ${files.length} file(s)`);
+export function parseRunArgs(argv: string[]): RunArgs {
+  const { values, positionals } = parse(argv);
+  return {
+    files: positionals,
+    seed: values.seed === undefined ? 1 : integerOption(values.seed, '--seed', 0, 2 ** 32 - 1),
+    workers: values.workers === undefined ? 1 : integerOption(values.workers, '--workers', 1, 64),
+    filter: values.filter,
+    out: values.out ?? 'reports',
+    reporters: parseReporters(values.reporter ?? 'json,junit'),
+    shared: {
+      wallLimitMs: toMs(values['time-limit'] ?? '60s', '--time-limit'),
+      remote: values.toxiproxy === undefined ? undefined : { url: checkUrl(values.toxiproxy, '--toxiproxy'), upstreamHost: values['upstream-host'] },
+      timeScale: values['time-scale'] === undefined ? undefined : parseScale(values['time-scale']),
+      serverHost: values['listen-host'],
+      mqttUrl: values['mqtt-url'] === undefined ? undefined : checkUrl(values['mqtt-url'], '--mqtt-url', /^mqtts?:\/\/[^/]+/),
+    },
+  };
+}
+
+export const run: Command['run'] = async (argv, io) => {
+  const { files: patterns, seed, workers, filter, out, reporters, shared } = parseRunArgs(argv);
+  const { remote, timeScale } = shared;
+  const files = resolveScenarioFiles(patterns.length ? patterns : [path.relative(process.cwd(), BUILT_IN) || '.']);
+  const { runs: plan, failures } = await planRuns(files, filter);
+  if (plan.length === 0 && failures.length === 0) throw usageError(`no scenario matches --filter ${JSON.stringify(filter)} in ${files.length} file(s)`);
 
   const mode = remote ? `real time at scale ${timeScale ?? 0.01} through ${remote.url}` : timeScale ? `real time at scale ${timeScale}` : 'virtual time';
   io.stderr.write(`flatline ${FLATLINE_VERSION}: ${plan.length} runs from ${files.length} files, seed ${seed}, ${workers} worker(s), ${mode}\n`);
   const started = realTimers.dateNow();
-  const runs = await runSuite(plan, failures, { seed, workers, wallLimitMs, remote, timeScale, serverHost: values['listen-host'], onResult: (r, done, total) => io.stderr.write(progressLine(r, done, total)) });
+  const runs = await runSuite(plan, failures, { ...shared, seed, workers, onResult: (r, done, total) => io.stderr.write(progressLine(r, done, total)) });
   const results: ResultsFile = { flatline: FLATLINE_VERSION, seed, summary: summarize(runs, realTimers.dateNow() - started), runs };
 
   const written = writeReports(results, reporters, out);
@@ -91,6 +116,7 @@ function parse(argv: string[]) {
         'time-scale': { type: 'string' },
         'upstream-host': { type: 'string' },
         'listen-host': { type: 'string' },
+        'mqtt-url': { type: 'string' },
       },
     });
   } catch (err) {
@@ -98,8 +124,11 @@ function parse(argv: string[]) {
   }
 }
 
-function checkUrl(url: string): string {
-  if (!/^https?:\/\/[^/]+/.test(url)) throw usageError(`--toxiproxy must be the Toxiproxy API's URL, like http://127.0.0.1:8474 (got ${JSON.stringify(url)})`);
+function checkUrl(url: string, flag: string, shape = /^https?:\/\/[^/]+/): string {
+  if (!shape.test(url)) {
+    const example = flag === '--mqtt-url' ? 'mqtt://127.0.0.1:1883' : 'http://127.0.0.1:8474';
+    throw usageError(`${flag} must be a URL like ${example} (got ${JSON.stringify(url)})`);
+  }
   return url.replace(/\/+$/, '');
 }
 

@@ -26,6 +26,8 @@ export interface RunOptions {
   timeScale?: number;
   /** Where the reference servers listen (default 127.0.0.1). */
   serverHost?: string;
+  /** MQTT subjects talk to this broker instead of an in-process aedes. */
+  mqttUrl?: string;
 }
 
 /** Real-time scheduling noise a verdict allows for, in real ms; scaled into scenario time. */
@@ -72,7 +74,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       wallLimitMs,
     );
     const server = await w.act(async () =>
-      subject.createServer(w.serverContext(SERVER), { ...scenario.server, dedupe: scenario.server?.dedupe ?? promises.guarantee === 'exactly-once' }),
+      subject.createServer(w.serverContext(SERVER), { ...scenario.server, dedupe: scenario.server?.dedupe ?? promises.guarantee === 'exactly-once', brokerUrl: options.mqttUrl }),
     );
     setup = options.remote ? await remoteFaults(w, server, SERVER, options.remote) : await embeddedFaults(w, server, SERVER);
     const { faults } = setup;

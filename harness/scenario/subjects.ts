@@ -28,7 +28,8 @@ export interface SubjectDefinition {
   protocol: 'tcp' | 'ws' | 'mqtt';
   description: string;
   promises(options: Record<string, unknown>): SubjectPromises;
-  createServer(ctx: ServerContext, spec: ServerSpec & { dedupe: boolean }): ReferenceServer | Promise<ReferenceServer>;
+  /** `brokerUrl`: an external MQTT broker to use instead of an in-process one (MQTT subjects only). */
+  createServer(ctx: ServerContext, spec: ServerSpec & { dedupe: boolean; brokerUrl?: string }): ReferenceServer | Promise<ReferenceServer>;
   createClient(ctx: ClientContext, target: HostPort, options: Record<string, unknown>): ClientAdapter;
 }
 
