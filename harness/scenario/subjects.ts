@@ -73,20 +73,26 @@ function referencePromises(options: ReferenceClientOptions): SubjectPromises {
   };
 }
 
-registerSubject({
-  kind: 'tcp',
-  protocol: 'tcp',
-  description: 'reference TCP client: length-prefixed frames, 1-byte heartbeat, backoff, outbox',
-  promises: (options) => referencePromises(options as ReferenceClientOptions),
-  createServer: (ctx, spec) => new TcpServer(ctx, spec),
-  createClient: (ctx, target, options) => createTcpClient(ctx, `${target.host}:${target.port}`, options as ReferenceClientOptions),
-});
+/** The reference clients differ only in protocol: the server they talk to and the client factory. */
+function registerReference(
+  kind: 'tcp' | 'ws',
+  description: string,
+  createServer: SubjectDefinition['createServer'],
+  createClient: (ctx: ClientContext, target: HostPort, options: ReferenceClientOptions) => ClientAdapter,
+): void {
+  registerSubject({ kind, protocol: kind, description, promises: (options) => referencePromises(options as ReferenceClientOptions), createServer, createClient });
+}
 
-registerSubject({
-  kind: 'ws',
-  protocol: 'ws',
-  description: 'reference WebSocket client on ws: ping/pong heartbeat, app acks, backoff, outbox',
-  promises: (options) => referencePromises(options as ReferenceClientOptions),
-  createServer: (ctx, spec) => new WsServer(ctx, spec),
-  createClient: (ctx, target, options) => createWsClient(ctx, `ws://${target.host}:${target.port}`, options as ReferenceClientOptions),
-});
+registerReference(
+  'tcp',
+  'reference TCP client: length-prefixed frames, 1-byte heartbeat, backoff, outbox',
+  (ctx, spec) => new TcpServer(ctx, spec),
+  (ctx, target, options) => createTcpClient(ctx, `${target.host}:${target.port}`, options),
+);
+
+registerReference(
+  'ws',
+  'reference WebSocket client on ws: ping/pong heartbeat, app acks, backoff, outbox',
+  (ctx, spec) => new WsServer(ctx, spec),
+  (ctx, target, options) => createWsClient(ctx, `ws://${target.host}:${target.port}`, options),
+);
