@@ -25,7 +25,7 @@ type Side = 'client' | 'server';
  */
 export class IoTracker {
   private readonly sockets = new Map<net.Socket, Side>();
-  /** local "address:port" -> socket, for finding in-process peers. */
+  /** "local|remote" of each connection -> socket; a socket's peer is the one registered as "remote|local". */
   private readonly endpoints = new Map<string, net.Socket>();
   private readonly sources = new Set<IoSource>();
   private closes = 0;
@@ -97,15 +97,15 @@ export class IoTracker {
 
   private peerOf(s: net.Socket): net.Socket | undefined {
     if (s.remoteAddress === undefined) return undefined;
-    return this.endpoints.get(`${s.remoteAddress}:${s.remotePort}`);
+    return this.endpoints.get(connectionKey(s.remoteAddress, s.remotePort, s.localAddress, s.localPort));
   }
 
   private track(socket: net.Socket, side: Side): void {
     this.sockets.set(socket, side);
     let key: string | undefined;
     const register = () => {
-      if (socket.localAddress === undefined) return;
-      key = `${socket.localAddress}:${socket.localPort}`;
+      if (socket.localAddress === undefined || socket.remoteAddress === undefined) return;
+      key = connectionKey(socket.localAddress, socket.localPort, socket.remoteAddress, socket.remotePort);
       this.endpoints.set(key, socket);
     };
     if (side === 'server' || !socket.connecting) register();
@@ -129,4 +129,12 @@ function listeningPorts(): Set<number> {
     }
   }
   return ports;
+}
+
+/**
+ * A connection's 4-tuple as seen from one end. Accepted sockets all share their listener's local
+ * address and port, so only the whole tuple tells them apart.
+ */
+function connectionKey(localAddress: string | undefined, localPort: number | undefined, remoteAddress: string | undefined, remotePort: number | undefined): string {
+  return `${localAddress}:${localPort}|${remoteAddress}:${remotePort}`;
 }

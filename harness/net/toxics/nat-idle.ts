@@ -1,5 +1,5 @@
 import type { TimerHandle } from '../../clock/clock.ts';
-import type { Stream, ToxicStage, ToxicType } from '../toxic.ts';
+import type { StageOutput, Stream, ToxicStage, ToxicType } from '../toxic.ts';
 
 export type NatRefresh = 'both' | 'upstream' | 'downstream';
 /** drop: silent blackhole both ways; reset: the client gets an RST when it next sends; reset_both: both ends do when a packet next crosses. */
@@ -10,6 +10,14 @@ export interface NatIdleAttributes {
   refresh: NatRefresh;
   on_expiry: NatExpiry;
 }
+
+/**
+ * The mapping of one connection: when traffic last refreshed it, and whether it expired. Keyed by
+ * the toxic's upstream output, which belongs to the toxic's slot in the connection and outlives
+ * the stages an update swaps in: a new timeout counts from the last traffic, and an expired
+ * mapping stays expired.
+ */
+const mappings = new WeakMap<StageOutput, { lastTraffic: number; expired: boolean }>();
 
 /**
  * A NAT (or load balancer, or firewall) mapping that expires after `timeout` ms without traffic
@@ -27,10 +35,11 @@ export const natIdle: ToxicType<NatIdleAttributes> = {
     on_expiry: { kind: 'enum', default: 'drop', values: ['drop', 'reset', 'reset_both'] },
   },
   attach({ clock, link, attributes, outputs }) {
-    let deadline = clock.now() + attributes.timeout;
-    let lastTraffic = clock.now();
-    let expired = false;
-    let timer: TimerHandle | undefined = clock.setTimeout(check, attributes.timeout);
+    let mapping = mappings.get(outputs.upstream);
+    if (!mapping) mappings.set(outputs.upstream, (mapping = { lastTraffic: clock.now(), expired: false }));
+    const state = mapping;
+    let deadline = state.lastTraffic + attributes.timeout;
+    let timer: TimerHandle | undefined = state.expired ? undefined : clock.setTimeout(check, Math.max(0, deadline - clock.now()));
 
     function check(): void {
       timer = undefined;
@@ -39,8 +48,8 @@ export const natIdle: ToxicType<NatIdleAttributes> = {
         timer = clock.setTimeout(check, deadline - now);
         return;
       }
-      expired = true;
-      link.trace('nat.expired', { idleMs: now - lastTraffic, timeoutMs: attributes.timeout });
+      state.expired = true;
+      link.trace('nat.expired', { idleMs: now - state.lastTraffic, timeoutMs: attributes.timeout });
     }
 
     const refreshes = (stream: Stream) => attributes.refresh === 'both' || attributes.refresh === stream;
@@ -50,15 +59,15 @@ export const natIdle: ToxicType<NatIdleAttributes> = {
     };
     const stage = (stream: Stream): ToxicStage => ({
       data: (chunk) => {
-        if (expired) return afterExpiry(stream);
+        if (state.expired) return afterExpiry(stream);
         if (refreshes(stream)) {
-          lastTraffic = clock.now();
-          deadline = lastTraffic + attributes.timeout;
+          state.lastTraffic = clock.now();
+          deadline = state.lastTraffic + attributes.timeout;
         }
         outputs[stream].data(chunk);
       },
       end: (kind) => {
-        if (!expired) outputs[stream].end(kind);
+        if (!state.expired) outputs[stream].end(kind);
       },
       detach: () => clock.clearTimeout(timer),
       dispose: () => clock.clearTimeout(timer),

@@ -26,6 +26,14 @@ forEachClock((kind) => {
       expect(w.events('link.closed')).toMatchObject([{ how: 'reset' }]);
     });
 
+    it('still resets after an update on a connection it was there for from the start', async () => {
+      const w = world().toxics({ name: 'rst', type: 'reset_peer', stream: 'upstream', attributes: { timeout: 500 } });
+      const client = await w.connect();
+      w.proxy.toxics.update('rst', { attributes: { timeout: 50 } });
+      client.send('hi');
+      expect((await w.run(client.closed())).how).toBe('reset');
+    });
+
     it('closes with a FIN, not an RST, on a connection it joined live', async () => {
       const w = world();
       const client = await w.connect();

@@ -1,9 +1,16 @@
 import type { TimerHandle } from '../../clock/clock.ts';
-import { only, type ToxicType } from '../toxic.ts';
+import { only, type StageOutput, type ToxicType } from '../toxic.ts';
 
 export interface ResetPeerAttributes {
   timeout: number;
 }
+
+/**
+ * Whether the toxic was there when the connection opened (Toxiproxy's SO_LINGER 0 stays on the
+ * sockets for good), keyed by the toxic's output on the connection, which outlives the stages an
+ * update swaps in: an updated reset_peer still resets.
+ */
+const lingering = new WeakMap<StageOutput, boolean>();
 
 /**
  * Toxiproxy's `reset_peer`: when the first chunk arrives in this direction it is swallowed, and
@@ -16,6 +23,8 @@ export const resetPeer: ToxicType<ResetPeerAttributes> = {
   description: 'reset the connection timeout ms after data arrives',
   attributes: { timeout: { kind: 'number', default: 0, min: 0, unit: 'ms' } },
   attach({ clock, attributes, stream, outputs, atLinkStart }) {
+    if (!lingering.has(outputs[stream])) lingering.set(outputs[stream], atLinkStart);
+    const closeWith = lingering.get(outputs[stream]) ? 'reset' : 'fin';
     let timer: TimerHandle | undefined;
     let triggered = false;
     const stop = () => clock.clearTimeout(timer);
@@ -23,7 +32,7 @@ export const resetPeer: ToxicType<ResetPeerAttributes> = {
       data: () => {
         if (triggered) return;
         triggered = true;
-        timer = clock.setTimeout(() => outputs[stream].end(atLinkStart ? 'reset' : 'fin'), attributes.timeout);
+        timer = clock.setTimeout(() => outputs[stream].end(closeWith), attributes.timeout);
       },
       end: (kind) => {
         if (!triggered) outputs[stream].end(kind);

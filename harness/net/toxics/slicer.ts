@@ -24,13 +24,17 @@ export const slicer: ToxicType<SlicerAttributes> = {
   attach({ clock, rng, attributes, stream, outputs }) {
     const queue = new DelayQueue<Delivery>(clock, deliverTo(outputs[stream]));
     const gapMs = attributes.delay / 1000;
+    // Toxiproxy waits `delay` after every piece, the last one included: the next chunk's first
+    // piece goes no sooner than that.
+    let free = Number.NEGATIVE_INFINITY;
     return only(stream, {
       data: ({ data, at }) => {
-        let due = Math.max(clock.now(), queue.tail);
+        let due = Math.max(clock.now(), free);
         for (const [from, to] of sliceBounds(0, data.length, attributes, rng)) {
           queue.push({ chunk: { data: data.subarray(from, to), at } }, due);
           due += gapMs;
         }
+        free = due;
       },
       end: (kind) => queue.push({ end: kind }, clock.now()),
       detach: () => queue.flush(),
