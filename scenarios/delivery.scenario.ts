@@ -1,12 +1,12 @@
 import { defineMatrix } from '../harness/scenario/scenario.ts';
-import { findingFor, SUBJECTS } from './subjects.ts';
+import { findingFor, guaranteeOf, SUBJECTS } from './subjects.ts';
 
 const GUARANTEES = ['at-most-once', 'at-least-once', 'exactly-once'] as const;
 
 /** 600 messages, one a second, across a reset and a 2-minute blackhole: is the delivery promise kept? */
 export default defineMatrix({ subject: SUBJECTS, guarantee: GUARANTEES }, ({ subject, guarantee }) => ({
   name: 'delivery across a reset and a blackhole',
-  subject: { kind: subject, options: subject === 'tcp' || subject === 'ws' ? { outbox: { guarantee, resendAfter: '10s' } } : { guarantee } },
+  subject: { kind: subject, options: guaranteeOf(subject, guarantee) },
   timeline: [
     { at: 0, do: 'connect' },
     { at: '10s', do: 'send', count: 600, every: '1s' },

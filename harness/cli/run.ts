@@ -69,7 +69,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
       remote: values.toxiproxy === undefined ? undefined : { url: checkUrl(values.toxiproxy, '--toxiproxy'), upstreamHost: values['upstream-host'] },
       timeScale: values['time-scale'] === undefined ? undefined : parseScale(values['time-scale']),
       serverHost: values['listen-host'],
-      mqttUrl: values['mqtt-url'] === undefined ? undefined : checkUrl(values['mqtt-url'], '--mqtt-url', /^mqtts?:\/\/[^/]+/),
+      mqttUrl: values['mqtt-url'] === undefined ? undefined : checkUrl(values['mqtt-url'], '--mqtt-url', /^(mqtt|tcp):\/\/[^/]+/),
     },
   };
 }

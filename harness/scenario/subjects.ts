@@ -10,6 +10,10 @@ import { resolveOutboxOptions } from '../policy/outbox.ts';
 import type { ReferenceServer, ServerContext } from '../servers/server.ts';
 import { TcpServer } from '../servers/tcp-server.ts';
 import { WsServer } from '../servers/ws-server.ts';
+import { MqttReferenceClient, resolveMqttClientOptions, type MqttClientOptions } from '../clients/mqtt-client.ts';
+import { MqttjsRawClient } from '../clients/mqttjs-raw.ts';
+import { MqttBroker } from '../servers/mqtt-broker.ts';
+import { brokerFromUrl } from '../servers/mosquitto.ts';
 import { FlatlineError } from '../util/errors.ts';
 import type { Guarantee } from './events.ts';
 import type { ServerSpec } from './scenario.ts';
@@ -96,3 +100,32 @@ registerReference(
   (ctx, spec) => new WsServer(ctx, spec),
   (ctx, target, options) => createWsClient(ctx, `ws://${target.host}:${target.port}`, options),
 );
+
+/** The in-process aedes broker, or the external broker `flatline run --mqtt-url` names (mosquitto, say). */
+const mqttBroker: SubjectDefinition['createServer'] = (ctx, spec) => (spec.brokerUrl ? brokerFromUrl(ctx, spec.brokerUrl) : new MqttBroker(ctx));
+
+registerSubject({
+  kind: 'mqtt',
+  protocol: 'mqtt',
+  description: 'reference MQTT client: mqtt.js with keepalive as the heartbeat (default 3m), QoS 0/1/2, flatline backoff',
+  promises: (options) => {
+    const o = resolveMqttClientOptions({ ...(options as Omit<MqttClientOptions, 'url'>), url: 'mqtt://placeholder' });
+    // mqtt.js declares the link dead 1.5 x keepalive after the last ack it saw
+    return { detectionBoundMs: 1.5 * o.keepaliveS * 1000, backoff: backoffExpectation(o.backoff), guarantee: o.guarantee };
+  },
+  createServer: mqttBroker,
+  createClient: (ctx, target, options) => new MqttReferenceClient(ctx, { ...(options as Omit<MqttClientOptions, 'url'>), url: `mqtt://${target.host}:${target.port}` }),
+});
+
+registerSubject({
+  kind: 'mqttjs',
+  protocol: 'mqtt',
+  description: 'off-the-shelf mqtt.js, defaults untouched: keepalive 60s (dead at 90s), reconnect every 1s',
+  promises: (options) => ({
+    detectionBoundMs: 90_000,
+    backoff: { exact: [1000] },
+    guarantee: (options as { guarantee?: Guarantee }).guarantee ?? 'at-least-once',
+  }),
+  createServer: mqttBroker,
+  createClient: (ctx, target, options) => new MqttjsRawClient(ctx, { ...(options as { guarantee?: Guarantee }), url: `mqtt://${target.host}:${target.port}` }),
+});

@@ -128,7 +128,7 @@ export class World {
     // Plain awaits, bounded in real time: this must work after a watchdog abort too.
     const release = async () => {
       for (const client of this.clients) await client.close();
-      for (const server of this.servers) await server.stop('crash'); // no goodbyes at teardown: a peer behind a blackhole would never answer one
+      for (const server of this.servers) await server.close();
       await this.network.close();
     };
     try {

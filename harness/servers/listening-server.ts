@@ -59,7 +59,8 @@ export abstract class ListeningServer implements ReferenceServer {
     this.sink.stopped(mode);
   }
 
+  /** Releases everything now: no goodbyes, since a peer behind a blackhole would never answer one. */
   close(): Promise<void> {
-    return this.stop('graceful');
+    return this.stop('crash');
   }
 }

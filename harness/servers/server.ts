@@ -28,6 +28,6 @@ export interface ReferenceServer {
   readonly running: boolean;
   start(): Promise<void>;
   stop(mode?: StopMode): Promise<void>;
-  /** Stops for good and releases everything. */
+  /** Stops for good and releases everything at once (no goodbyes; teardown must not wait on a peer). */
   close(): Promise<void>;
 }

@@ -60,3 +60,17 @@ export class Rng {
     return new Rng(h >>> 0);
   }
 }
+
+/**
+ * Runs `fn` with Math.random drawing from `rng`: for third-party code that rolls its own dice
+ * (mqtt.js's default client id, a library's jitter) and has no seed option. Same seed, same dice.
+ */
+export function withSeededMathRandom<T>(rng: Rng, fn: () => T): T {
+  const original = Math.random;
+  Math.random = () => rng.next();
+  try {
+    return fn();
+  } finally {
+    Math.random = original;
+  }
+}
