@@ -14,6 +14,8 @@ interface CommandEntry {
 const commands: Record<string, CommandEntry> = {
   run: { summary: 'run scenario files in virtual time and judge them (default: the built-in suites)', load: () => import('./run.ts') },
   toxiproxy: { summary: "serve Toxiproxy's HTTP API over flatline's fault network, in real time", load: () => import('./toxiproxy.ts') },
+  report: { summary: 'write the HTML reliability report from results.json', load: () => import('./report.ts') },
+  nat: { summary: 'is the heartbeat short enough for the NATs in between? (--simulate to run it)', load: () => import('./nat.ts') },
   __worker: { summary: '', hidden: true, load: () => import('./worker.ts') },
 };
 
