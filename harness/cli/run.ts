@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { FLATLINE_VERSION } from '../net/api/version.ts';
 import { renderJson } from '../report/json.ts';
 import { renderJunit } from '../report/junit.ts';
+import { renderHtml } from '../report/html/render.ts';
 import { progressLine, summaryText } from '../report/summary.ts';
 import { realTimers } from '../clock/clock.ts';
 import { planRuns, resolveScenarioFiles } from '../scenario/loader.ts';
@@ -23,7 +24,7 @@ Options:
   --seed N            seed for every random choice (default 1); same seed, same results
   --filter TEXT       only scenarios whose name contains TEXT
   --out DIR           where results go (default reports/)
-  --reporter LIST     comma-separated: json, junit (default json,junit)
+  --reporter LIST     comma-separated: json, junit, html (default json,junit,html)
   --workers N         runs in parallel child processes (default 1)
   --time-limit DUR    wall-clock watchdog per run, e.g. 60s (default 60s)
 
@@ -39,7 +40,7 @@ Against a real Toxiproxy (real time instead of virtual time):
 Exit codes: 0 every verdict holds (expected findings included), 1 a verdict failed,
 2 a usage error or a run that could not be judged (bad scenario, crash, hang).`;
 
-const REPORTERS = ['json', 'junit'] as const;
+const REPORTERS = ['json', 'junit', 'html'] as const;
 type Reporter = (typeof REPORTERS)[number];
 
 const BUILT_IN = fileURLToPath(new URL('../../scenarios', import.meta.url));
@@ -63,7 +64,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     workers: values.workers === undefined ? 1 : integerOption(values.workers, '--workers', 1, 64),
     filter: values.filter,
     out: values.out ?? 'reports',
-    reporters: parseReporters(values.reporter ?? 'json,junit'),
+    reporters: parseReporters(values.reporter ?? 'json,junit,html'),
     shared: {
       wallLimitMs: toMs(values['time-limit'] ?? '60s', '--time-limit'),
       remote: values.toxiproxy === undefined ? undefined : { url: checkUrl(values.toxiproxy, '--toxiproxy'), upstreamHost: values['upstream-host'] },
@@ -151,6 +152,7 @@ function writeReports(results: ResultsFile, reporters: Reporter[], out: string):
   const render: Record<Reporter, [string, (r: ResultsFile) => string]> = {
     json: ['results.json', renderJson],
     junit: ['junit.xml', renderJunit],
+    html: ['index.html', renderHtml],
   };
   return reporters.map((name) => {
     const [file, fn] = render[name];

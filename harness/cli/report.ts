@@ -1,0 +1,39 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { renderHtml } from '../report/html/render.ts';
+import { mergeResults, readResultsFile } from '../report/results-file.ts';
+import { usageError, type Command } from './command.ts';
+
+export const usage = `Usage: flatline report <results.json> [more results.json...] [--out reports/index.html]
+
+Writes the HTML reliability report: one self-contained file (no network needed to open it) with the
+pass / fail / finding / error counts, every run (failing first) with its verdicts, its timeline and
+its backoff chart, and the heartbeat x NAT matrix. Several results files (a suite and a
+"flatline nat --simulate", say) make one report.
+
+Options:
+  --out FILE    where the report goes (default reports/index.html)
+  -h, --help    show this help
+
+Exit codes: 0 the report was written, 2 a usage error or a file that is not a flatline results file.`;
+
+export const run: Command['run'] = async (argv, io) => {
+  const { values, positionals } = parse(argv);
+  if (positionals.length === 0) throw usageError('give the results.json to report on, e.g. flatline report reports/results.json');
+  const results = mergeResults(positionals.map(readResultsFile));
+  const out = values.out ?? path.join('reports', 'index.html');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, renderHtml(results));
+  const s = results.summary;
+  io.stdout.write(`${s.total} runs: ${s.pass} passed, ${s.fail} failed, ${s.finding} expected findings, ${s.error} errors\nwrote ${out}\n`);
+  return 0;
+};
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, strict: true, options: { out: { type: 'string' } } });
+  } catch (err) {
+    throw usageError((err as Error).message);
+  }
+}
