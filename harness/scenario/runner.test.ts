@@ -43,7 +43,8 @@ describe('runScenario', () => {
     [{ timeline: [{ at: 0, do: 'explode' }] }, /timeline\[0\]\.do "explode" is not a step/],
     [{ checks: [] }, /checks must list at least one check/],
     [{ subject: { kind: 'tcp', options: { heartbeat: { interval: '-1s' } } } }, /heartbeat/],
-    [{ timeline: [{ at: '1m', do: 'add-toxic', toxic: { type: 'latency', attributes: { latency: -5 } } }] }, /400|latency/],
+    [{ timeline: [{ at: '1m', do: 'add-toxic', toxic: { type: 'latency', attributes: { latency: -5 } } }] }, /adding toxic "latency" to proxy "server" failed: 400 toxic "latency_downstream" \(latency\): attribute "latency" must be at least 0 ms \(got -5\)/],
+    [{ timeline: [{ at: '1m', do: 'add-toxic', toxic: { type: 'lag' } }] }, /failed: 400 invalid toxic type: "lag" \(known types: latency, bandwidth/],
   ])('reports a bad scenario as an error naming what is wrong: %j', async (patch, message) => {
     const result = await run(patch);
     expect(result.status).toBe('error');
