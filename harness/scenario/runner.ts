@@ -10,6 +10,7 @@ import { judge } from './judge.ts';
 import { statusOf, type RunResult } from './results.ts';
 import type { NetworkSpec, Scenario, Step } from './scenario.ts';
 import { findSubject } from './subjects.ts';
+import '../subjects/index.ts'; // registers the gallery subjects (rws, socketio, the seed articles' clients)
 import { validateScenario } from './validate.ts';
 import { World } from './world.ts';
 
