@@ -10,6 +10,8 @@ export interface DetectionOptions {
   death: Moment;
   /** The longest acceptable time to notice; the caller passes heartbeat interval + reply timeout by default. */
   boundMs: number;
+  /** When the run ended, if later than its last event (a client that never notices may end the trace in silence). */
+  endAt?: number;
 }
 
 /** From the moment the link died to the client's first link.dead at or after it. */
@@ -23,7 +25,7 @@ export function checkDetection(events: readonly TraceEvent[], options: Detection
   const noticed = events.find((e) => e.source === options.client && e.type === 'link.dead' && e.t >= deathAt);
   if (!noticed) {
     return judge(check, false, {
-      summary: `not detected: no link.dead from ${options.client} in the ${formatMs(traceEnd(events) - deathAt)} after the link died, bound ${formatMs(options.boundMs)}`,
+      summary: `not detected: no link.dead from ${options.client} in the ${formatMs(Math.max(options.endAt ?? 0, traceEnd(events)) - deathAt)} after the link died, bound ${formatMs(options.boundMs)}`,
       measured: { deathAt, detectedAt: null, detectionMs: null, reason: null },
       bound,
     });

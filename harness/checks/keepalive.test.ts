@@ -35,6 +35,14 @@ describe('checkKeepalive', () => {
     expect(v.summary).toBe('broke after 9m of 15m: 1 link.dead, 1 reconnect');
   });
 
+  it('fails when the NAT mapping expires under a client that never notices (no heartbeat)', () => {
+    const silent = merge(rows(C, [[1_000, 'connected', { attempt: 0 }]]), rows('link:server#1', [[301_000, 'nat.expired', { idleMs: NAT }], [1_000_000, 'link.opened']]));
+    const v = checkKeepalive(silent, { client: C, windowMs: 3 * NAT });
+    expect(v.status).toBe('fail');
+    expect(v.measured).toMatchObject({ breaks: 0, reconnects: 0, natExpiries: 1, firstBreakMs: 300_000 });
+    expect(v.summary).toBe('broke after 5m of 15m: the NAT mapping expired and client:tcp-1 never noticed');
+  });
+
   it('counts a reconnect without link.dead as a break, and ignores other clients and events after the window', () => {
     const trace = merge(
       rows(C, [...heartbeats(1_000_000), [300_000, 'connect.attempt', { attempt: 1 }], [950_000, 'link.dead', { reason: 'later' }]]),

@@ -20,7 +20,8 @@ const isBreak = (e: TraceEvent) => e.type === 'link.dead';
 const isReconnect = (e: TraceEvent) => e.type === 'connect.attempt' && typeof e.attempt === 'number' && e.attempt > 0;
 
 /**
- * The connection survives the idle window: no link.dead and no reconnect attempt by the client in it.
+ * The connection survives the idle window: no link.dead and no reconnect attempt by the client in it,
+ * and no NAT mapping expiring under it (a client without a heartbeat would never say so itself).
  * It must be open when the window begins and the run must cover the whole window, or the check
  * could pass without having watched anything.
  */
@@ -45,13 +46,16 @@ export function checkKeepalive(events: readonly TraceEvent[], options: Keepalive
   const inWindow = own.filter((e) => e.t > from && e.t <= to);
   const breaks = inWindow.filter(isBreak).length;
   const reconnects = inWindow.filter(isReconnect).length;
-  const firstBreak = inWindow.find((e) => isBreak(e) || isReconnect(e));
+  // A mapping that expired broke the connection even if the client never noticed (no heartbeat).
+  const expiries = events.filter((e) => e.type === 'nat.expired' && e.t > from && e.t <= to);
+  const firstBreak = [inWindow.find((e) => isBreak(e) || isReconnect(e)), expiries[0]].filter((e) => e !== undefined).sort((a, b) => a.t - b.t)[0];
+  const unnoticed = firstBreak !== undefined && breaks === 0 && reconnects === 0;
   const window = `${formatMs(options.windowMs)}${natMultiple(options)}`;
   return judge(check, firstBreak === undefined, {
     summary: firstBreak
-      ? `broke after ${formatMs(firstBreak.t - from)} of ${window}: ${breaks} link.dead, ${plural(reconnects, 'reconnect')}`
+      ? `broke after ${formatMs(firstBreak.t - from)} of ${window}: ${unnoticed ? `the NAT mapping expired and ${options.client} never noticed` : `${breaks} link.dead, ${plural(reconnects, 'reconnect')}`}`
       : `survived ${window} idle: no link.dead, no reconnect`,
-    measured: { from, breaks, reconnects, firstBreakMs: firstBreak ? firstBreak.t - from : null },
+    measured: { from, breaks, reconnects, natExpiries: expiries.length, firstBreakMs: firstBreak ? firstBreak.t - from : null },
     bound: { windowMs: options.windowMs, natTimeoutMs: options.natTimeoutMs ?? null },
   });
 }

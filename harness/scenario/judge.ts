@@ -31,6 +31,7 @@ export function judge(checks: CheckSpec[], events: TraceEvent[], client: string,
           client,
           death: toMoment(spec.death, `${where}.death`),
           boundMs: noiseMs + (spec.bound === undefined ? (promises.detectionBoundMs ?? BASELINE_DETECTION_MS) : toMs(spec.bound, `${where}.bound`)),
+          endAt,
         });
       case 'no-false-alarm':
         return checkNoFalseAlarm(events, {
