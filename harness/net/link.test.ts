@@ -121,7 +121,7 @@ describe('toxicity rolls', () => {
     const pattern = (seed: number) =>
       withWorld({ seed }, (w) => {
         w.toxics({ type: 'blackhole', stream: 'upstream', toxicity: 0.5 });
-        return swallowed(w, 40);
+        return swallowed(w, 40, 100);
       });
     const a = await pattern(11);
     expect(await pattern(11)).toEqual(a);
