@@ -18,7 +18,7 @@ describe('the report data', () => {
     ];
     const data = buildReportData({ flatline: '0.1.0', seed: 7, summary: summarize(runs, 5), runs });
     expect(data.runs.map((r) => r.scenario)).toEqual(['x1', 'x2', 'e1', 'f1', 'p1', 'p2']);
-    expect(data).toMatchObject({ flatline: '0.1.0', seed: 7, summary: { total: 6, fail: 2 }, matrix: [] });
+    expect(data).toMatchObject({ flatline: '0.1.0', seed: 7, summary: { total: 6, fail: 2 }, matrix: [], gallery: [] });
   });
 
   it('says why in one line: the error, the first failing verdict, or that all hold', () => {

@@ -2,7 +2,9 @@ import type { Verdict } from '../../checks/verdict.ts';
 import type { ResultsFile, RunError, RunResult, RunStatus, RunSummary } from '../../scenario/results.ts';
 import { buildBackoff, type BackoffView } from './backoff.ts';
 import { buildDelivery, type DeliveryView } from './delivery.ts';
+import { buildCaseGrids, type CaseGrid } from './gallery.ts';
 import { buildMatrix, type MatrixGrid } from './matrix.ts';
+import { STATUS_ORDER } from './status-order.ts';
 import { buildTimeline, type TimelineView } from './timeline.ts';
 
 /**
@@ -16,6 +18,8 @@ export interface ReportData {
   /** Failing first: fail, error, finding, pass; plan order within each. */
   runs: RunView[];
   matrix: MatrixGrid[];
+  /** Cases x subjects, one grid per scenario folder whose matrices over subject compare at least two subjects. */
+  gallery: CaseGrid[];
 }
 
 export interface RunView {
@@ -40,16 +44,15 @@ export interface RunView {
   delivery: DeliveryView | null;
 }
 
-const ORDER: Record<RunStatus, number> = { fail: 0, error: 1, finding: 2, pass: 3 };
-
 export function buildReportData(results: ResultsFile): ReportData {
-  const runs = results.runs.map((run, i) => ({ run, i })).sort((a, b) => ORDER[a.run.status] - ORDER[b.run.status] || a.i - b.i);
+  const runs = results.runs.map((run, i) => ({ run, i })).sort((a, b) => STATUS_ORDER[a.run.status] - STATUS_ORDER[b.run.status] || a.i - b.i);
   return {
     flatline: results.flatline,
     seed: results.seed,
     summary: results.summary,
     runs: runs.map(({ run }) => runView(run)),
     matrix: buildMatrix(results.runs),
+    gallery: buildCaseGrids(results.runs),
   };
 }
 

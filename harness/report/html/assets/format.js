@@ -40,3 +40,8 @@ function unpackTimes(dt) {
   let t = 0;
   return dt.map((d) => (t = Math.round(t + d * 1000)));
 }
+
+/** The address of one run in the page: a matrix cell links there, and opening the page with it opens that run. */
+function runHash(id) {
+  return `#run/${encodeURIComponent(id)}`;
+}

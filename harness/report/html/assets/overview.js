@@ -49,6 +49,23 @@ function renderOverview(data) {
     apply();
   }
 
+  function clearFilters() {
+    search.value = '';
+    filter.text = '';
+    filter.statuses = new Set(ALL_STATUSES);
+    for (const box of boxes) box.input.checked = true;
+    showIds(null);
+  }
+
+  /** Opens one run and scrolls to it, showing every run again if the filters hide it. */
+  function reveal(id) {
+    const row = rows.find((r) => r.run.id === id);
+    if (!row) return;
+    if (row.el.hidden) clearFilters();
+    row.toggle(true);
+    row.el.scrollIntoView({ block: 'start' });
+  }
+
   const root = h(
     'div',
     {},
@@ -67,7 +84,7 @@ function renderOverview(data) {
     ),
   );
   apply();
-  return { root, showIds, open: (index) => rows[index] && rows[index].toggle(true) };
+  return { root, showIds, reveal, open: (index) => rows[index] && rows[index].toggle(true) };
 }
 
 function header(data) {
@@ -82,6 +99,14 @@ function header(data) {
     h('h1', {}, 'flatline reliability report'),
     h('p', { class: 'meta' }, `${plural(s.total, 'run')} · seed ${data.seed} · ${fmtDuration(s.virtualMs)} of virtual time in ${(s.wallMs / 1000).toFixed(1)} s · flatline ${data.flatline}`),
     h('p', { class: `lead ${bad ? 'bad' : 'good'}` }, lead),
+    data.gallery.length
+      ? h(
+          'p',
+          { class: 'jump' },
+          h('a', { href: '#subjects' }, 'Subjects × cases ↓'),
+          ` which faults does each subject survive? (${data.gallery.map((g) => `${g.folder}: ${plural(g.subjects.length, 'subject')} × ${plural(g.cases.length, 'case')}`).join('; ')})`,
+        )
+      : null,
     data.matrix.length ? h('p', { class: 'jump' }, h('a', { href: '#heartbeat-nat' }, 'Heartbeat × NAT matrix ↓'), ' does the heartbeat keep the NAT mappings alive?') : null,
   );
 }
