@@ -16,13 +16,23 @@ function history(sends: [sender: string, id: string][], acked: string[], deliver
   ];
 }
 
-const zero: DeliveryCounts = { attempted: 0, acknowledged: 0, delivered: 0, ok: 0, lost: 0, duplicated: 0, unexpected: 0, recovered: 0, reordered: 0 };
+const zero: DeliveryCounts = { attempted: 0, acknowledged: 0, delivered: 0, ok: 0, lost: 0, duplicated: 0, unexpected: 0, recovered: 0, reordered: 0, failed: 0, unresolved: 0 };
 
 describe('countDelivery', () => {
   it('names each kind of damage', () => {
     const sends: [string, string][] = [['a', 'm1'], ['a', 'm2'], ['a', 'm3'], ['a', 'm2']]; // m2 resent
     const counts = countDelivery(history(sends, ['m1', 'm2'], ['m1', 'm1', 'm3', 'ghost']));
     expect(counts).toEqual({ ...zero, attempted: 3, acknowledged: 2, delivered: 4, ok: 2, lost: 1, duplicated: 1, unexpected: 1, recovered: 1 });
+  });
+
+  it('tells a message still in flight at the end (unresolved) from one the sender gave up on (failed)', () => {
+    const events = [
+      ...history([['a', 'm1'], ['a', 'm2'], ['a', 'm3']], ['m1'], ['m1']),
+      { t: 99, source: 'client:a', type: 'message.failed', id: 'm3', reason: 'gave up' },
+    ];
+    expect(countDelivery(events)).toMatchObject({ ok: 1, lost: 0, failed: 1, unresolved: 1 });
+    expect(checkDelivery(events, { guarantee: 'at-least-once' }).summary).toMatch(/at-least-once broken by 1 unresolved/);
+    expect(checkDelivery(events, { guarantee: 'at-most-once' }).status).toBe('pass');
   });
 
   it('counts a message reordered when a later send of the same sender was delivered first', () => {
@@ -59,13 +69,13 @@ describe('checkDelivery', () => {
     expect(checkDelivery(trace(['m2', 'm1']), { guarantee: 'exactly-once' }).status).toBe('pass');
     const v = checkDelivery(trace(['m2', 'm1']), { guarantee: 'exactly-once', ordered: true });
     expect(v.status).toBe('fail');
-    expect(v.summary).toBe('2 of 2 delivered (lost 0, duplicated 0, unexpected 0, reordered 1, recovered 0): exactly-once, ordered broken by 1 reordered');
+    expect(v.summary).toBe('2 of 2 delivered (lost 0, unresolved 0, duplicated 0, unexpected 0, reordered 1, recovered 0): exactly-once, ordered broken by 1 reordered');
   });
 
   it('says which counts broke the promise', () => {
     const v = checkDelivery(trace(['m1', 'm1', 'x']), { guarantee: 'exactly-once' });
-    expect(v.summary).toBe('1 of 2 delivered (lost 1, duplicated 1, unexpected 1, reordered 0, recovered 0): exactly-once broken by 1 lost, 1 duplicated, 1 unexpected');
-    expect(v.bound).toEqual({ guarantee: 'exactly-once', ordered: false, forbidden: 'lost, duplicated, unexpected' });
+    expect(v.summary).toBe('1 of 2 delivered (lost 1, unresolved 0, duplicated 1, unexpected 1, reordered 0, recovered 0): exactly-once broken by 1 lost, 1 duplicated, 1 unexpected');
+    expect(v.bound).toEqual({ guarantee: 'exactly-once', ordered: false, forbidden: 'lost, unresolved, duplicated, unexpected' });
   });
 
   it('is an error when nothing was sent', () => {
@@ -137,6 +147,8 @@ function build({ messages, ghosts, resendSlots }: Scenario): { events: TraceEven
       unexpected: ghosts.length,
       recovered: count((m) => m.delivered && !m.acked),
       reordered: held.length,
+      failed: 0,
+      unresolved: count((m) => !m.acked && !m.delivered),
     },
   };
 }
@@ -159,8 +171,8 @@ describe('countDelivery, property', () => {
         fc.pre(e.attempted > 0);
         const clean = {
           'at-most-once': e.duplicated + e.unexpected === 0,
-          'at-least-once': e.lost + e.unexpected === 0,
-          'exactly-once': e.lost + e.duplicated + e.unexpected === 0,
+          'at-least-once': e.lost + e.unresolved + e.unexpected === 0,
+          'exactly-once': e.lost + e.unresolved + e.duplicated + e.unexpected === 0,
         }[guarantee] && (!ordered || e.reordered === 0);
         expect(checkDelivery(events, { guarantee, ordered }).status).toBe(clean ? 'pass' : 'fail');
       }),

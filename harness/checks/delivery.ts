@@ -23,6 +23,14 @@ export interface DeliveryCounts {
   unexpected: number;
   /** Delivered although never acknowledged (the sender could not know). */
   recovered: number;
+  /** Distinct sent ids the sender reported failed (message.failed) and that were never delivered. */
+  failed: number;
+  /**
+   * Sent, never delivered, never acknowledged, never reported failed: still in flight when the run
+   * ended. The run's horizon is the drain: the faults are over by then, so a client that promises
+   * at-least-once has had its chance; one that left messages here silently dropped them (or stalled).
+   */
+  unresolved: number;
   /**
    * Messages whose first delivery came after the first delivery of a message the same sender sent
    * later (send order = order of first message.sent per sender). Sends a b c delivered c a b: a and
@@ -37,8 +45,8 @@ type Count = keyof DeliveryCounts;
 /** What each guarantee forbids. */
 export const FORBIDDEN: Record<Guarantee, readonly Count[]> = {
   'at-most-once': ['duplicated', 'unexpected'],
-  'at-least-once': ['lost', 'unexpected'],
-  'exactly-once': ['lost', 'duplicated', 'unexpected'],
+  'at-least-once': ['lost', 'unresolved', 'unexpected'],
+  'exactly-once': ['lost', 'unresolved', 'duplicated', 'unexpected'],
 };
 
 /** Counts message.sent / message.acked / message.delivered events, in trace order. */
@@ -53,6 +61,7 @@ export function countDelivery(events: readonly TraceEvent[]): DeliveryCounts {
     sentBy.set(e.source, position + 1);
   }
   const acked = new Set(withId('message.acked').map((e) => e.id));
+  const failedIds = new Set(withId('message.failed').map((e) => e.id));
 
   const deliveries = withId('message.delivered');
   const seen = new Set<string>();
@@ -84,6 +93,8 @@ export function countDelivery(events: readonly TraceEvent[]): DeliveryCounts {
     unexpected,
     recovered: count(seen, (id) => !acked.has(id)),
     reordered,
+    failed: count(failedIds, (id) => sent.has(id) && !seen.has(id)),
+    unresolved: count(sent.keys(), (id) => !seen.has(id) && !acked.has(id) && !failedIds.has(id)),
   };
 }
 
@@ -93,7 +104,10 @@ export interface DeliveryOptions {
   ordered?: boolean;
 }
 
-/** Judges the counts against a guarantee: at-most-once forbids duplicates, at-least-once losses, exactly-once both. */
+/**
+ * Judges the counts against a guarantee: at-most-once forbids duplicates, at-least-once losses
+ * (acknowledged or silently unresolved), exactly-once both.
+ */
 export function checkDelivery(events: readonly TraceEvent[], options: DeliveryOptions): Verdict {
   const check = 'delivery';
   const counts = countDelivery(events);
@@ -103,10 +117,10 @@ export function checkDelivery(events: readonly TraceEvent[], options: DeliveryOp
   const forbidden: Count[] = [...FORBIDDEN[options.guarantee], ...(options.ordered ? (['reordered'] as const) : [])];
   const broken = forbidden.filter((k) => counts[k] > 0);
   const promise = `${options.guarantee}${options.ordered ? ', ordered' : ''}`;
-  const { ok, attempted, lost, duplicated, unexpected, reordered, recovered } = counts;
+  const { ok, attempted, lost, duplicated, unexpected, reordered, recovered, unresolved } = counts;
   return judge(check, broken.length === 0, {
     summary:
-      `${ok} of ${attempted} delivered (lost ${lost}, duplicated ${duplicated}, unexpected ${unexpected}, reordered ${reordered}, recovered ${recovered}): ` +
+      `${ok} of ${attempted} delivered (lost ${lost}, unresolved ${unresolved}, duplicated ${duplicated}, unexpected ${unexpected}, reordered ${reordered}, recovered ${recovered}): ` +
       (broken.length ? `${promise} broken by ${broken.map((k) => `${counts[k]} ${k}`).join(', ')}` : `${promise} holds`),
     measured: { ...counts },
     bound: { guarantee: options.guarantee, ordered: options.ordered ?? false, forbidden: forbidden.join(', ') },

@@ -198,6 +198,26 @@ describe('MqttReferenceClient delivery: 1,000 messages across a broker crash and
   });
 });
 
+describe('MqttReferenceClient when acks are lost', () => {
+  it('declares the link dead after ackTimeout and reconnects, so the session resends and nothing stays unresolved', async () => {
+    const { w, client } = await connected({ guarantee: 'at-least-once', keepalive: '3m', ackTimeout: '10s' });
+    await sendSteadily(w, client, 50);
+    const cutAt = w.now;
+    w.proxy.toxics.add({ name: 'acks-lost', type: 'blackhole', stream: 'downstream' }); // PUBACKs vanish, 1m: under 1.5 x keepalive
+    await sendSteadily(w, client, 100);
+    const dead = await w.next(NAME, 'link.dead', { since: cutAt });
+    expect(dead.reason).toBe('ack timeout: no ack for m-51 within 10s');
+    expect(dead.t - cutAt).toBe(10 * SEC);
+    await w.clock.advance(50 * SEC);
+    w.proxy.toxics.remove('acks-lost');
+    await sendSteadily(w, client, 50);
+    await w.clock.advance(5 * MIN);
+    const counts = countDelivery(w.trace.events);
+    expect(counts).toMatchObject({ attempted: 200, acknowledged: 200, lost: 0, unresolved: 0 });
+    expect(checkDelivery(w.trace.events, { guarantee: 'at-least-once' }).status).toBe('pass');
+  });
+});
+
 describe('MqttReferenceClient bad input and cleanup', () => {
   it('keeps retrying a closed port on schedule without crashing or leaving a rejection behind', async () => {
     const w = (world = await MqttWorld.create());

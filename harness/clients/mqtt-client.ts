@@ -56,6 +56,16 @@ export class MqttLinkObserver {
     this.userClosing = true;
   }
 
+  get isOpen(): boolean {
+    return this.open;
+  }
+
+  /** The owner decided the link is dead (acks stopped coming); the close that follows says no more. */
+  declare(reason: string): void {
+    this.lastError = reason;
+    this.declareDead();
+  }
+
   private sent(packet: Packet): void {
     if (packet.cmd !== 'pingreq') return;
     this.pingSentAt = this.clock.now();
@@ -106,6 +116,11 @@ export interface MqttPublisherOptions {
   retryUnsent: boolean;
   /** QoS 1/2 messages handed to mqtt.js and not yet acked; the rest wait their turn. Infinity: no window. */
   maxInflight: number;
+  /**
+   * A QoS 1/2 message unacked this long on an open connection means the link is dead (its acks are
+   * being lost): `ackTimedOut` is told, so the owner can reconnect, the only time MQTT resends.
+   */
+  ackTimeout?: { ms: number; clock: Clock; ackTimedOut(id: string): void };
 }
 
 /**
@@ -141,13 +156,26 @@ export class MqttPublisher {
 
   private publish(id: string, body: unknown): void {
     const { client, events, qos, retryUnsent, name } = this.o;
+    const watch = qos > 0 ? this.watchAck(id) : undefined;
     client.publish(mqttTopic(name), encodeMqttPayload(id, body), { qos }, (err) => {
+      watch?.stop();
       // Deferred: mqtt.js is still walking the queue it fails, and must be done with it first.
       if (err && retryUnsent && qos > 0 && err.message === 'Connection closed') return queueMicrotask(() => this.publish(id, body));
       events.emit(err ? { type: 'message.failed', id, reason: err.message } : { type: 'message.acked', id });
       this.inflight--;
       this.pump();
     });
+  }
+
+  /** Tells the owner when `id` has waited ackTimeout for its ack; again every ackTimeout until it comes. */
+  private watchAck(id: string): { stop(): void } | undefined {
+    const t = this.o.ackTimeout;
+    if (!t) return undefined;
+    let timer = t.clock.setTimeout(function fire() {
+      t.ackTimedOut(id);
+      timer = t.clock.setTimeout(fire, t.ms);
+    }, t.ms);
+    return { stop: () => t.clock.clearTimeout(timer) };
   }
 }
 
@@ -191,6 +219,12 @@ export interface MqttClientOptions {
   connectTimeout?: Duration;
   /** Unacked QoS 1/2 messages at a time; later ones wait. Default 20 (mosquitto's max_inflight_messages). */
   maxInflight?: number;
+  /**
+   * A PUBACK/PUBCOMP missing this long on an open connection declares the link dead and reconnects:
+   * MQTT resends unacked messages only on a new connection, so lost acks would otherwise hold the
+   * send window shut for good. Default '10s'.
+   */
+  ackTimeout?: Duration;
 }
 
 export interface ResolvedMqttClientOptions {
@@ -200,9 +234,10 @@ export interface ResolvedMqttClientOptions {
   guarantee: Guarantee;
   connectTimeoutMs: number;
   maxInflight: number;
+  ackTimeoutMs: number;
 }
 
-const KEYS = ['url', 'keepalive', 'backoff', 'guarantee', 'connectTimeout', 'maxInflight'] as const;
+const KEYS = ['url', 'keepalive', 'backoff', 'guarantee', 'connectTimeout', 'maxInflight', 'ackTimeout'] as const;
 
 export function resolveMqttClientOptions(options: MqttClientOptions, where = 'mqtt client'): ResolvedMqttClientOptions {
   rejectUnknownKeys(options, KEYS, where);
@@ -221,6 +256,7 @@ export function resolveMqttClientOptions(options: MqttClientOptions, where = 'mq
     guarantee: oneOf(options.guarantee ?? 'at-least-once', GUARANTEES, where, 'guarantee'),
     connectTimeoutMs: positiveMs(options.connectTimeout ?? '10s', where, 'connectTimeout'),
     maxInflight,
+    ackTimeoutMs: positiveMs(options.ackTimeout ?? '10s', where, 'ackTimeout'),
   };
 }
 
@@ -265,7 +301,15 @@ export class MqttReferenceClient implements ClientAdapter {
       qos: QOS[this.options.guarantee],
       retryUnsent: true,
       maxInflight: this.options.maxInflight,
+      ackTimeout: { ms: this.options.ackTimeoutMs, clock: ctx.clock, ackTimedOut: (id) => this.ackTimedOut(id) },
     });
+  }
+
+  /** Acks stopped coming: the link is dead; a new connection makes mqtt.js resend what the session owes. */
+  private ackTimedOut(id: string): void {
+    if (!this.link.isOpen) return; // offline, the message waits for the next connection anyway
+    this.link.declare(`ack timeout: no ack for ${id} within ${this.options.ackTimeoutMs / 1000}s`);
+    this.client.stream?.destroy();
   }
 
   get name(): string {

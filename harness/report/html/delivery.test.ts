@@ -21,9 +21,9 @@ describe('the delivery counts', () => {
   it('come from the delivery verdict, with what its guarantee forbids', () => {
     const verdict = checkDelivery(trace, { guarantee: 'exactly-once' });
     expect(buildDelivery(fakeRun({ trace, verdicts: [verdict] }))).toEqual({
-      counts: { attempted: 2, acknowledged: 2, delivered: 2, ok: 1, lost: 1, duplicated: 1, unexpected: 0, recovered: 0, reordered: 0 },
+      counts: { attempted: 2, acknowledged: 2, delivered: 2, ok: 1, lost: 1, unresolved: 0, failed: 0, duplicated: 1, unexpected: 0, recovered: 0, reordered: 0 },
       guarantee: 'exactly-once',
-      forbidden: ['lost', 'duplicated', 'unexpected'],
+      forbidden: ['lost', 'unresolved', 'duplicated', 'unexpected'],
     });
   });
 

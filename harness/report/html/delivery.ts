@@ -9,7 +9,7 @@ export interface DeliveryView {
   forbidden: string[];
 }
 
-const COUNT_KEYS: readonly (keyof DeliveryCounts)[] = ['attempted', 'acknowledged', 'delivered', 'ok', 'lost', 'duplicated', 'unexpected', 'recovered', 'reordered'];
+const COUNT_KEYS: readonly (keyof DeliveryCounts)[] = ['attempted', 'acknowledged', 'delivered', 'ok', 'lost', 'unresolved', 'failed', 'duplicated', 'unexpected', 'recovered', 'reordered'];
 
 /** The delivery verdict's counts, or the trace's own when no check judged them; null for a run without messages. */
 export function buildDelivery(run: RunResult): DeliveryView | null {

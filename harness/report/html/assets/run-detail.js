@@ -61,6 +61,8 @@ const DELIVERY_ROWS = [
   ['delivered', 'deliveries, repeats included'],
   ['ok', 'delivered at least once'],
   ['lost', 'acknowledged, never delivered'],
+  ['unresolved', 'never acknowledged nor delivered by the end'],
+  ['failed', 'given up by the sender, never delivered'],
   ['duplicated', 'delivered again'],
   ['unexpected', 'delivered, never sent'],
   ['reordered', 'delivered out of send order'],
