@@ -33,12 +33,23 @@ export class IoTracker {
 
   private readonly onClient = (msg: unknown) => this.track((msg as { socket: net.Socket }).socket, 'client');
   private readonly onServer = (msg: unknown) => this.track((msg as { socket: net.Socket }).socket, 'server');
+  /**
+   * fetch (undici) spends several event-loop turns before its socket exists and after its body is
+   * read; its own diagnostics channels bracket each request, so a request in progress counts as busy.
+   */
+  private readonly requests = new Set<object>();
+  private readonly onRequestStart = (msg: unknown) => this.requests.add((msg as { request: object }).request);
+  private readonly onRequestEnd = (msg: unknown) => {
+    if (this.requests.delete((msg as { request: object }).request)) this.closes++;
+  };
 
   start(): void {
     if (this.started) return;
     this.started = true;
     dc.subscribe('net.client.socket', this.onClient);
     dc.subscribe('net.server.socket', this.onServer);
+    dc.subscribe('undici:request:create', this.onRequestStart);
+    for (const end of REQUEST_ENDS) dc.subscribe(end, this.onRequestEnd);
   }
 
   stop(): void {
@@ -46,6 +57,9 @@ export class IoTracker {
     this.started = false;
     dc.unsubscribe('net.client.socket', this.onClient);
     dc.unsubscribe('net.server.socket', this.onServer);
+    dc.unsubscribe('undici:request:create', this.onRequestStart);
+    for (const end of REQUEST_ENDS) dc.unsubscribe(end, this.onRequestEnd);
+    this.requests.clear();
     this.sockets.clear();
     this.endpoints.clear();
     this.sources.clear();
@@ -91,6 +105,7 @@ export class IoTracker {
       }
       external = true;
     }
+    if (this.requests.size > 0) return { busy: true, external };
     for (const src of this.sources) if (src.busy()) return { busy: true, external };
     return { busy: false, external };
   }
@@ -117,6 +132,9 @@ export class IoTracker {
     });
   }
 }
+
+/** The undici channels that end a request: its last byte arrived, or it failed. */
+const REQUEST_ENDS = ['undici:request:trailers', 'undici:request:error'] as const;
 
 /** Ports of the TCP listeners in this process. */
 function listeningPorts(): Set<number> {

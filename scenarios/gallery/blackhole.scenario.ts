@@ -1,4 +1,5 @@
 import { defineMatrix } from '../../harness/scenario/scenario.ts';
+import { blackhole } from '../cases.ts';
 import { findingFor, GALLERY_SUBJECTS } from './subjects.ts';
 
 /**
@@ -8,14 +9,6 @@ import { findingFor, GALLERY_SUBJECTS } from './subjects.ts';
 export default defineMatrix({ subject: GALLERY_SUBJECTS }, ({ subject }) => ({
   name: 'gallery blackhole: silence both ways for 10m after 10m idle',
   subject: { kind: subject },
-  timeline: [
-    { at: 0, do: 'connect' },
-    { at: '10m', do: 'add-toxic', toxic: { name: 'flat-up', type: 'blackhole', stream: 'upstream' } },
-    { at: '10m', do: 'add-toxic', toxic: { name: 'flat-down', type: 'blackhole', stream: 'downstream' } },
-    { at: '20m', do: 'remove-toxic', name: 'flat-up' },
-    { at: '20m', do: 'remove-toxic', name: 'flat-down' },
-  ],
-  checks: [{ check: 'detection', death: { toxic: 'flat-up' } }],
-  horizon: '30m',
+  ...blackhole(),
   finding: findingFor(subject, 'blackhole'),
 }));

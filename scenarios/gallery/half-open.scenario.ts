@@ -1,4 +1,5 @@
 import { defineMatrix } from '../../harness/scenario/scenario.ts';
+import { serverVanishes } from '../cases.ts';
 import { findingFor, GALLERY_SUBJECTS } from './subjects.ts';
 
 /**
@@ -8,13 +9,6 @@ import { findingFor, GALLERY_SUBJECTS } from './subjects.ts';
 export default defineMatrix({ subject: GALLERY_SUBJECTS }, ({ subject }) => ({
   name: 'gallery half-open: the server vanishes without a FIN',
   subject: { kind: subject },
-  timeline: [
-    { at: 0, do: 'connect' },
-    { at: '5m', do: 'add-toxic', toxic: { name: 'vanish', type: 'half_open' } },
-    { at: '5m', do: 'stop-server', mode: 'crash' },
-    { at: '15m', do: 'start-server' },
-  ],
-  checks: [{ check: 'detection', death: { toxic: 'vanish' } }],
-  horizon: '30m',
+  ...serverVanishes(),
   finding: findingFor(subject, 'half-open'),
 }));

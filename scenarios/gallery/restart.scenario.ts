@@ -1,4 +1,5 @@
 import { defineMatrix } from '../../harness/scenario/scenario.ts';
+import { serverRestart } from '../cases.ts';
 import { findingFor, GALLERY_SUBJECTS, keepsTrying } from './subjects.ts';
 
 /**
@@ -8,12 +9,6 @@ import { findingFor, GALLERY_SUBJECTS, keepsTrying } from './subjects.ts';
 export default defineMatrix({ subject: GALLERY_SUBJECTS }, ({ subject }) => ({
   name: 'gallery restart: the server crashes, back 3m later',
   subject: { kind: subject },
-  timeline: [
-    { at: 0, do: 'connect' },
-    { at: '10m', do: 'stop-server', mode: 'crash' },
-    { at: '13m', do: 'start-server' },
-  ],
-  checks: [{ check: 'backoff', expect: keepsTrying(subject) }],
-  horizon: '30m',
+  ...serverRestart([{ check: 'backoff', expect: keepsTrying(subject) }]),
   finding: findingFor(subject, 'restart'),
 }));
