@@ -116,6 +116,8 @@ export interface MqttPublisherOptions {
   retryUnsent: boolean;
   /** QoS 1/2 messages handed to mqtt.js and not yet acked; the rest wait their turn. Infinity: no window. */
   maxInflight: number;
+  /** Publish with the retain flag (the MQTTKit-style client of seed 002 does). */
+  retain?: boolean;
   /**
    * A QoS 1/2 message unacked this long on an open connection means the link is dead (its acks are
    * being lost): `ackTimedOut` is told, so the owner can reconnect, the only time MQTT resends.
@@ -157,7 +159,7 @@ export class MqttPublisher {
   private publish(id: string, body: unknown): void {
     const { client, events, qos, retryUnsent, name } = this.o;
     const watch = qos > 0 ? this.watchAck(id) : undefined;
-    client.publish(mqttTopic(name), encodeMqttPayload(id, body), { qos }, (err) => {
+    client.publish(mqttTopic(name), encodeMqttPayload(id, body), { qos, retain: this.o.retain ?? false }, (err) => {
       watch?.stop();
       // Deferred: mqtt.js is still walking the queue it fails, and must be done with it first.
       if (err && retryUnsent && qos > 0 && err.message === 'Connection closed') return queueMicrotask(() => this.publish(id, body));

@@ -1,9 +1,21 @@
-import mqtt, { type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { oneOf, rejectUnknownKeys } from '../policy/options.ts';
 import { withSeededMathRandom } from '../util/rng.ts';
 import type { ClientState, Guarantee } from '../scenario/events.ts';
 import { ClientEvents, type ClientAdapter, type ClientContext } from './adapter.ts';
 import { checkMqttUrl, endByUser, endMqtt, GUARANTEES, MqttLinkObserver, MqttPublisher, QOS } from './mqtt-client.ts';
+
+/**
+ * How an application configured mqtt.js, for subjects that are mqtt.js set up some other way
+ * (the MQTTKit-style client of seed 002). Empty: mqtt.js as it comes.
+ */
+export interface MqttjsProfile {
+  connect?: IClientOptions;
+  /** Publish with the retain flag. */
+  retain?: boolean;
+  /** Subscribe to this topic (QoS 2) on every connect. */
+  subscribe?: string;
+}
 
 export interface MqttjsRawOptions {
   /** The broker, or the proxy in front of it. */
@@ -33,6 +45,7 @@ export class MqttjsRawClient implements ClientAdapter {
   constructor(
     private readonly ctx: ClientContext,
     options: MqttjsRawOptions,
+    private readonly profile: MqttjsProfile = {},
   ) {
     const where = `mqtt.js client "${ctx.name}"`;
     rejectUnknownKeys(options, ['url', 'guarantee'], where);
@@ -41,13 +54,13 @@ export class MqttjsRawClient implements ClientAdapter {
     this.events = new ClientEvents(ctx);
     // manualConnect only defers the first connect to connect(); it changes nothing mqtt.js does after.
     // Its default client id is Math.random's: drawn from the subject's seeded stream, so runs repeat.
-    this.client = withSeededMathRandom(ctx.rng.fork('mqttjs'), () => mqtt.connect(this.url, { manualConnect: true }));
+    this.client = withSeededMathRandom(ctx.rng.fork('mqttjs'), () => mqtt.connect(this.url, { manualConnect: true, ...profile.connect }));
     this.link = new MqttLinkObserver(this.client, this.events, ctx.clock, {
       opened: () => this.opened(),
       closed: () => this.lost(),
     });
     this.client.on('reconnect', () => this.reconnecting());
-    this.publisher = new MqttPublisher({ name: ctx.name, client: this.client, events: this.events, qos: this.qos, retryUnsent: false, maxInflight: Number.POSITIVE_INFINITY });
+    this.publisher = new MqttPublisher({ name: ctx.name, client: this.client, events: this.events, qos: this.qos, retain: profile.retain, retryUnsent: false, maxInflight: Number.POSITIVE_INFINITY });
   }
 
   get name(): string {
@@ -96,12 +109,14 @@ export class MqttjsRawClient implements ClientAdapter {
     this.events.setState('open');
     this.events.emit({ type: 'connected', attempt: this.attempt });
     this.attempt = 0;
+    if (this.profile.subscribe) this.client.subscribe(this.profile.subscribe, { qos: 2 });
   }
 
-  /** mqtt.js arms its retry on every close it did not cause by end(). */
+  /** mqtt.js arms its retry on every close it did not cause by end(); with reconnectPeriod 0 it is down for good. */
   private lost(): void {
     const period = this.client.options.reconnectPeriod ?? 0;
-    if (!this.active || period === 0) return;
+    if (!this.active) return;
+    if (period === 0) return this.events.setState('closed');
     this.events.setState('waiting');
     this.events.emit({ type: 'reconnect.scheduled', attempt: this.attempt + 1, delayMs: period });
   }

@@ -117,6 +117,9 @@ export class IoTracker {
 
   private track(socket: net.Socket, side: Side): void {
     this.sockets.set(socket, side);
+    // Nagle would hold small writes until the peer's delayed ACK (40-200 ms of real time), and the
+    // settle loop waits for bytes in flight: it costs real time and never changes a virtual one.
+    socket.setNoDelay(true);
     let key: string | undefined;
     const register = () => {
       if (socket.localAddress === undefined || socket.remoteAddress === undefined) return;

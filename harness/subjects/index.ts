@@ -4,3 +4,4 @@ import './socketio.ts';
 import './seed-raw.ts';
 import './seed-cocoa.ts';
 import './seed-rocket.ts';
+import './seed-mqttkit.ts';

@@ -5,7 +5,7 @@ import { backoffExpectation, findSubject } from '../../harness/scenario/subjects
  * The gallery's columns: the reference clients (the baseline), the off-the-shelf clients with their
  * defaults, and the clients of the seed articles as written there.
  */
-export const GALLERY_SUBJECTS = ['tcp', 'ws', 'rws', 'socketio', 'seed-raw', 'seed-cocoa', 'seed-rocket'] as const;
+export const GALLERY_SUBJECTS = ['tcp', 'ws', 'rws', 'socketio', 'seed-raw', 'seed-cocoa', 'seed-rocket', 'seed-mqttkit'] as const;
 
 export type GallerySubject = (typeof GALLERY_SUBJECTS)[number];
 
@@ -37,6 +37,7 @@ const FINDINGS: Record<GalleryCase, Partial<Record<GallerySubject, string>>> = {
   restart: {
     'seed-raw': 'never reconnects: down for good after the crash (no attempt in 20m; the server was back after 3m)',
     'seed-rocket': 'gives up after 7 tries (at once, then 2..64s), 2m6s into a 3m outage: never back',
+    'seed-mqttkit': 'the manager never calls connect again after a drop: down for good after the crash (no attempt in 20m)',
   },
   delivery: {
     rws: 'no acks: the 60 messages written into the 1m blackhole are lost (540 of 600 delivered)',
@@ -44,6 +45,7 @@ const FINDINGS: Record<GalleryCase, Partial<Record<GallerySubject, string>>> = {
     'seed-raw': 'the 60 messages written into the blackhole are lost, and it never reconnects after the crash (291 of 600 delivered)',
     'seed-cocoa': 'the 60 messages written into the blackhole are lost; sends between its 1s retries are dropped (479 of 600 delivered)',
     'seed-rocket': 'the 60 messages written into the blackhole are lost; sends while it has no socket are dropped (478 of 600 delivered)',
+    'seed-mqttkit': 'QoS 2 survives the blackhole, but the crash ends the connection for good: the 309 messages queued after it are never sent (291 of 600 delivered)',
   },
 };
 

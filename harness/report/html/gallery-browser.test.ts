@@ -7,6 +7,7 @@ import { planRuns, resolveScenarioFiles } from '../../scenario/loader.ts';
 import { summarize, type ResultsFile, type RunResult } from '../../scenario/results.ts';
 import { runSuite } from '../../scenario/suite.ts';
 import { formatMs } from '../../util/duration.ts';
+import { GALLERY_SUBJECTS } from '../../../scenarios/gallery/subjects.ts';
 import { CHROMIUM_MISSING, chromiumAvailable, launchChromium, openFile, type Browser, type PageWatch } from '../../../test/support/chromium.ts';
 import { fakeRun } from '../../../test/support/fake-run.ts';
 import { HOSTILE_NAME, HOSTILE_SUBJECT } from '../../../test/support/sample-results.ts';
@@ -79,7 +80,7 @@ if (!chromiumAvailable()) {
       }
       const gallery = grids[0]!;
       expect(gallery.cases).toHaveLength(6);
-      expect(gallery.subjects.map((s) => s.subject)).toEqual(['tcp', 'ws', 'rws', 'socketio', 'seed-raw', 'seed-cocoa', 'seed-rocket']);
+      expect(gallery.subjects.map((s) => s.subject)).toEqual([...GALLERY_SUBJECTS]);
       expect(gallery.cells).toHaveLength(42);
     });
 
@@ -137,7 +138,7 @@ if (!chromiumAvailable()) {
 
     it('is linked from the header, and a run address opens that run', async () => {
       const jump = page.locator('header .jump a[href="#subjects"]');
-      expect(await jump.locator('xpath=..').textContent()).toContain(`${GALLERY}: 7 subjects × 6 cases`);
+      expect(await jump.locator('xpath=..').textContent()).toContain(`${GALLERY}: ${GALLERY_SUBJECTS.length} subjects × 6 cases`);
       const raw = galleryRun('half-open', 'seed-raw');
       const { page: linked, watch: linkedWatch } = await openFile(browser.context, PAGE);
       await linked.goto(`${linked.url()}#run/${encodeURIComponent(raw.id)}`);
