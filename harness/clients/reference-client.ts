@@ -5,6 +5,7 @@ import { Outbox, type OutboxOptions } from '../policy/outbox.ts';
 import type { ClientState } from '../scenario/events.ts';
 import { toMs, type Duration } from '../util/duration.ts';
 import { ClientEvents, type ClientAdapter, type ClientContext } from './adapter.ts';
+import { Reconnector } from './reconnector.ts';
 import type { Dial, Transport } from './transport.ts';
 
 export interface ReferenceClientOptions {
@@ -31,7 +32,7 @@ export class ReferenceClient implements ClientAdapter {
   private readonly outbox: Outbox;
   private readonly connectTimeoutMs: number;
   private transport: Transport | undefined;
-  private retryTimer: TimerHandle | undefined;
+  private readonly reconnector: Reconnector;
   private connectTimer: TimerHandle | undefined;
   private attempt = 0;
   /** Set once the user asked to disconnect (or close): nothing may reconnect after it. */
@@ -52,6 +53,7 @@ export class ReferenceClient implements ClientAdapter {
       dead: (reason) => this.lost(reason, true),
     });
     this.backoff = new Backoff(options.backoff ?? {}, { clock: ctx.clock, rng: ctx.rng.fork('backoff') });
+    this.reconnector = new Reconnector(ctx.clock, this.backoff, this.events);
     this.outbox = new Outbox(ctx.clock, { ...options.outbox, idPrefix: ctx.name }, {
       write: (message) => {
         const written = this.state === 'open' && this.transport !== undefined && this.transport.send({ t: 'msg', id: message.id, body: message.body });
@@ -73,7 +75,7 @@ export class ReferenceClient implements ClientAdapter {
 
   connect(): void {
     this.stopped = false;
-    if (this.transport || this.retryTimer !== undefined) return;
+    if (this.transport || this.reconnector.pending) return;
     this.open();
   }
 
@@ -129,31 +131,18 @@ export class ReferenceClient implements ClientAdapter {
     this.ctx.clock.clearTimeout(this.connectTimer);
     this.heartbeat.stop();
     this.outbox.closed();
-    this.backoff.connectionLost();
     this.events.emit({ type: 'link.dead', reason });
     if (this.stopped) return this.events.setState('closed');
-    const retry = this.backoff.next();
-    if (!retry) {
-      this.events.emit({ type: 'reconnect.gave_up', attempts: this.backoff.attempts });
-      this.events.setState('closed');
-      this.outbox.dispose('gave up reconnecting');
-      return;
-    }
-    this.attempt = retry.attempt;
-    this.events.emit({ type: 'reconnect.scheduled', attempt: retry.attempt, delayMs: retry.delayMs });
-    this.events.setState('waiting');
-    // "at once" means at once: a 0 ms timer would still be 1 ms late (timers round 0 up to 1)
-    if (retry.delayMs === 0) return this.open();
-    this.retryTimer = this.ctx.clock.setTimeout(() => {
-      this.retryTimer = undefined;
+    const retrying = this.reconnector.schedule((attempt) => {
+      this.attempt = attempt;
       this.open();
-    }, retry.delayMs);
+    });
+    if (!retrying) this.outbox.dispose('gave up reconnecting');
   }
 
   private teardown(end: (t: Transport) => void): void {
-    this.ctx.clock.clearTimeout(this.retryTimer);
+    this.reconnector.cancel();
     this.ctx.clock.clearTimeout(this.connectTimer);
-    this.retryTimer = undefined;
     this.heartbeat.stop();
     const transport = this.transport;
     this.transport = undefined;

@@ -1,6 +1,7 @@
 import type { TimerHandle } from '../clock/clock.ts';
 import { ClientEvents, type ClientAdapter, type ClientContext } from '../clients/adapter.ts';
 import { Backoff, type BackoffOptions } from '../policy/backoff.ts';
+import { Reconnector } from '../clients/reconnector.ts';
 import type { WireMessage } from '../protocol/messages.ts';
 import type { ClientState } from '../scenario/events.ts';
 import { formatMs } from '../util/duration.ts';
@@ -54,7 +55,7 @@ export class SeedClient implements ClientAdapter {
   private readonly held = new Map<TimerHandle, string>();
   private connectTimer: TimerHandle | undefined;
   private heartbeatTimer: TimerHandle | undefined;
-  private retryTimer: TimerHandle | undefined;
+  private readonly reconnector: Reconnector | undefined;
   private attempt = 0;
   private stopped = false;
 
@@ -66,6 +67,7 @@ export class SeedClient implements ClientAdapter {
     this.events = new ClientEvents(ctx);
     this.messages = new WrittenMessages(ctx.name, this.events);
     this.backoff = policy.backoff && new Backoff(policy.backoff, { clock: ctx.clock, rng: ctx.rng.fork('backoff') });
+    this.reconnector = this.backoff && new Reconnector(ctx.clock, this.backoff, this.events);
   }
 
   get name(): string {
@@ -79,7 +81,7 @@ export class SeedClient implements ClientAdapter {
   /** The user connects: the reconnect schedule starts over (002: connect sets reConnectTime = 0). */
   connect(): void {
     this.stopped = false;
-    if (this.link || this.retryTimer !== undefined) return;
+    if (this.link || this.reconnector?.pending) return;
     this.backoff?.reset();
     this.attempt = 0;
     this.open();
@@ -147,21 +149,11 @@ export class SeedClient implements ClientAdapter {
     this.ctx.clock.clearTimeout(this.connectTimer);
     this.ctx.clock.clearTimeout(this.heartbeatTimer);
     this.events.emit({ type: 'link.dead', reason });
-    if (this.stopped || !this.backoff) return this.events.setState('closed');
-    this.backoff.connectionLost();
-    const retry = this.backoff.next();
-    if (!retry) {
-      this.events.emit({ type: 'reconnect.gave_up', attempts: this.backoff.attempts });
-      return this.events.setState('closed');
-    }
-    this.attempt = retry.attempt;
-    this.events.emit({ type: 'reconnect.scheduled', attempt: retry.attempt, delayMs: retry.delayMs });
-    this.events.setState('waiting');
-    if (retry.delayMs === 0) return this.open();
-    this.retryTimer = this.ctx.clock.setTimeout(() => {
-      this.retryTimer = undefined;
+    if (this.stopped || !this.reconnector) return this.events.setState('closed');
+    this.reconnector.schedule((attempt) => {
+      this.attempt = attempt;
       this.open();
-    }, retry.delayMs);
+    });
   }
 
   private write(id: string, body: unknown): void {
@@ -181,8 +173,8 @@ export class SeedClient implements ClientAdapter {
   }
 
   private stop(end: (link: SeedLink) => void, reason: string): void {
-    for (const timer of [this.connectTimer, this.heartbeatTimer, this.retryTimer, ...this.held.keys()]) this.ctx.clock.clearTimeout(timer);
-    this.retryTimer = undefined;
+    for (const timer of [this.connectTimer, this.heartbeatTimer, ...this.held.keys()]) this.ctx.clock.clearTimeout(timer);
+    this.reconnector?.cancel();
     for (const id of this.held.values()) this.messages.failed(id, reason);
     this.held.clear();
     const link = this.link;
