@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { RealClock } from '../harness/clock/real-clock.ts';
 import { FaultNetwork } from '../harness/net/network.ts';
-import { noTrace } from '../harness/scenario/trace.ts';
+import { noTrace } from '../harness/trace/trace.ts';
 import { Rng } from '../harness/util/rng.ts';
 import { fmt, heading, percentile, row } from './support.ts';
 

@@ -19,7 +19,7 @@ import { checkBackoff, type BackoffExpectation } from './checks/backoff.ts';
 import { checkDelivery } from './checks/delivery.ts';
 import { checkDetection } from './checks/detection.ts';
 import type { Verdict } from './checks/verdict.ts';
-import type { Guarantee } from './scenario/events.ts';
+import type { Guarantee } from './trace/events.ts';
 import { toMoment } from './scenario/judge.ts';
 import type { RunResult } from './scenario/results.ts';
 import { runScenario, SUBJECT } from './scenario/runner.ts';

@@ -1,4 +1,4 @@
-import type { TraceEvent } from '../scenario/trace.ts';
+import type { TraceEvent } from '../trace/trace.ts';
 import { formatMs } from '../util/duration.ts';
 import { FlatlineError } from '../util/errors.ts';
 import { traceEnd } from './moment.ts';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Guarantee } from '../scenario/events.ts';
-import type { TraceEvent } from '../scenario/trace.ts';
+import type { Guarantee } from '../trace/events.ts';
+import type { TraceEvent } from '../trace/trace.ts';
 import { checkDelivery, countDelivery, type DeliveryCounts } from './delivery.ts';
 
 const SERVER = 'server:tcp';

@@ -1,5 +1,5 @@
-import type { Guarantee } from '../scenario/events.ts';
-import type { TraceEvent } from '../scenario/trace.ts';
+import type { Guarantee } from '../trace/events.ts';
+import type { TraceEvent } from '../trace/trace.ts';
 import { errored, judge, type Verdict } from './verdict.ts';
 
 /**

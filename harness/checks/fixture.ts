@@ -1,4 +1,4 @@
-import type { TraceEvent } from '../scenario/trace.ts';
+import type { TraceEvent } from '../trace/trace.ts';
 
 /** A trace row for tests: [t, type, detail?]. */
 export type Row = [t: number, type: string, detail?: Record<string, unknown>];

@@ -1,4 +1,4 @@
-import type { TraceEvent } from '../scenario/trace.ts';
+import type { TraceEvent } from '../trace/trace.ts';
 import { formatMs } from '../util/duration.ts';
 import { describeMoment, timeOf, traceEnd, type Moment } from './moment.ts';
 import { errored, judge, plural, type Verdict } from './verdict.ts';

@@ -1,4 +1,4 @@
-import type { TraceEvent } from '../scenario/trace.ts';
+import type { TraceEvent } from '../trace/trace.ts';
 
 /**
  * Picks events by type and by any detail fields that must be equal:

@@ -1,4 +1,4 @@
-import type { TraceEvent } from '../scenario/trace.ts';
+import type { TraceEvent } from '../trace/trace.ts';
 
 /** One reconnect attempt as the trace shows it. */
 export interface ReconnectAttempt {

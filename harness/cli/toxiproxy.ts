@@ -2,7 +2,7 @@ import { RealClock } from '../clock/real-clock.ts';
 import { startApiServer, type ApiServer } from '../net/api/server.ts';
 import { formatHostPort } from '../net/address.ts';
 import { FaultNetwork } from '../net/network.ts';
-import { noTrace } from '../scenario/trace.ts';
+import { noTrace } from '../trace/trace.ts';
 import { Rng } from '../util/rng.ts';
 import { integerOption, parseOptions } from './args.ts';
 import type { CliIo } from './command.ts';

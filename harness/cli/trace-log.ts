@@ -1,5 +1,5 @@
 import type { Clock } from '../clock/clock.ts';
-import type { TraceSink } from '../scenario/trace.ts';
+import type { TraceSink } from '../trace/trace.ts';
 import type { Output } from './command.ts';
 
 /** A trace sink that writes each event as one line: time, source, type, details as JSON. */

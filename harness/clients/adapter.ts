@@ -1,6 +1,6 @@
 import type { Clock } from '../clock/clock.ts';
-import type { ClientEvent, ClientState } from '../scenario/events.ts';
-import type { TraceSink } from '../scenario/trace.ts';
+import type { ClientEvent, ClientState } from '../trace/events.ts';
+import type { TraceSink } from '../trace/trace.ts';
 import type { Rng } from '../util/rng.ts';
 
 /** What every client adapter is given: the world's clock, trace and a random stream of its own. */
@@ -14,7 +14,7 @@ export interface ClientContext {
 
 /**
  * The one interface through which flatline drives any client, reference or off-the-shelf.
- * The adapter turns what its client does into ClientEvents (see scenario/events.ts);
+ * The adapter turns what its client does into ClientEvents (see trace/events.ts);
  * those events are all the checks ever see.
  */
 export interface ClientAdapter {

@@ -6,7 +6,7 @@ import { checkDelivery, countDelivery } from '../checks/delivery.ts';
 import { checkDetection, checkNoFalseAlarm } from '../checks/detection.ts';
 import { checkKeepalive } from '../checks/keepalive.ts';
 import { reconnectHistory } from '../checks/reconnects.ts';
-import type { Guarantee } from '../scenario/events.ts';
+import type { Guarantee } from '../trace/events.ts';
 import { isFlatlineError } from '../util/errors.ts';
 import type { MqttClientOptions } from './mqtt-client.ts';
 import { MqttReferenceClient } from './mqtt-client.ts';

@@ -3,7 +3,7 @@ import mqtt, { Store, type IClientOptions, type MqttClient, type Packet } from '
 import type { Clock, TimerHandle } from '../clock/clock.ts';
 import { Backoff, type BackoffOptions } from '../policy/backoff.ts';
 import { oneOf, optionError, positiveMs, rejectUnknownKeys } from '../policy/options.ts';
-import type { ClientState, Guarantee } from '../scenario/events.ts';
+import type { ClientState, Guarantee } from '../trace/events.ts';
 import { encodeMqttPayload, mqttTopic, parseMqttUrl } from '../protocol/mqtt.ts';
 import type { Duration } from '../util/duration.ts';
 import { ClientEvents, type ClientAdapter, type ClientContext } from './adapter.ts';

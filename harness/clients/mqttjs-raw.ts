@@ -1,7 +1,7 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { oneOf, rejectUnknownKeys } from '../policy/options.ts';
 import { withSeededMathRandom } from '../util/rng.ts';
-import type { ClientState, Guarantee } from '../scenario/events.ts';
+import type { ClientState, Guarantee } from '../trace/events.ts';
 import { ClientEvents, type ClientAdapter, type ClientContext } from './adapter.ts';
 import { checkMqttUrl, endByUser, endMqtt, GUARANTEES, MqttLinkObserver, MqttPublisher, QOS } from './mqtt-client.ts';
 

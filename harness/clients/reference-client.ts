@@ -2,7 +2,7 @@ import type { TimerHandle } from '../clock/clock.ts';
 import { Backoff, type BackoffOptions } from '../policy/backoff.ts';
 import { Heartbeat, type HeartbeatOptions } from '../policy/heartbeat.ts';
 import { Outbox, type OutboxOptions } from '../policy/outbox.ts';
-import type { ClientState } from '../scenario/events.ts';
+import type { ClientState } from '../trace/events.ts';
 import { toMs, type Duration } from '../util/duration.ts';
 import { ClientEvents, type ClientAdapter, type ClientContext } from './adapter.ts';
 import { Reconnector } from './reconnector.ts';

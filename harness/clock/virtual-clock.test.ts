@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FaultNetwork } from '../net/network.ts';
-import { Trace } from '../scenario/trace.ts';
+import { Trace } from '../trace/trace.ts';
 import { isFlatlineError } from '../util/errors.ts';
 import { Rng } from '../util/rng.ts';
 import { DEFAULT_EPOCH, VirtualClock } from './virtual-clock.ts';

@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type { Clock } from '../clock/clock.ts';
-import type { TraceSink } from '../scenario/trace.ts';
+import type { TraceSink } from '../trace/trace.ts';
 import type { Rng } from '../util/rng.ts';
 import { Pipeline } from './pipeline.ts';
 import type { EndKind, LinkControl, StageOutput, Stream, ToxicSpec, ToxicStage, ToxicType } from './toxic.ts';

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Clock } from '../clock/clock.ts';
-import type { TraceSink } from '../scenario/trace.ts';
+import type { TraceSink } from '../trace/trace.ts';
 import { FlatlineError } from '../util/errors.ts';
 import type { Rng } from '../util/rng.ts';
 import { formatHostPort, parseHostPort, type HostPort } from './address.ts';

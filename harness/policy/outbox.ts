@@ -1,5 +1,5 @@
 import type { Clock, TimerHandle } from '../clock/clock.ts';
-import type { Guarantee } from '../scenario/events.ts';
+import type { Guarantee } from '../trace/events.ts';
 import { formatMs, type Duration } from '../util/duration.ts';
 import { oneOf, optionError, positiveMs, rejectUnknownKeys, tryCount } from './options.ts';
 

@@ -7,7 +7,7 @@ import { errored, type Verdict } from '../checks/verdict.ts';
 import { toMs } from '../util/duration.ts';
 import type { CheckSpec, MomentSpec } from './scenario.ts';
 import type { SubjectPromises } from './subjects.ts';
-import type { TraceEvent } from './trace.ts';
+import type { TraceEvent } from '../trace/trace.ts';
 
 /** The reference client's default H + T: what a subject that promises no detection is held to. */
 export const BASELINE_DETECTION_MS = 190_000;

@@ -1,6 +1,6 @@
 import type { Verdict } from '../checks/verdict.ts';
 import type { SubjectPromises } from './subjects.ts';
-import type { TraceEvent } from './trace.ts';
+import type { TraceEvent } from '../trace/trace.ts';
 
 /**
  * pass: every verdict holds. fail: one does not. finding: one does not, and the scenario says the

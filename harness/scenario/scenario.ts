@@ -3,7 +3,7 @@ import type { ToxicInput } from '../net/toxic-collection.ts';
 import type { HeartbeatOptions } from '../policy/heartbeat.ts';
 import type { StopMode } from '../servers/server.ts';
 import type { Duration } from '../util/duration.ts';
-import type { Guarantee } from './events.ts';
+import type { Guarantee } from '../trace/events.ts';
 
 /**
  * A scenario: one subject (a client and its settings), the server it talks to, the network in

@@ -15,7 +15,7 @@ import { MqttjsRawClient } from '../clients/mqttjs-raw.ts';
 import { MqttBroker } from '../servers/mqtt-broker.ts';
 import { brokerFromUrl } from '../servers/mosquitto.ts';
 import { FlatlineError } from '../util/errors.ts';
-import type { Guarantee } from './events.ts';
+import type { Guarantee } from '../trace/events.ts';
 import type { ServerSpec } from './scenario.ts';
 
 /** What a subject promises, read from its options: the defaults its checks are held to. */

@@ -10,7 +10,7 @@ import { FaultNetwork } from '../net/network.ts';
 import type { Proxy } from '../net/proxy.ts';
 import type { ReferenceServer, ServerContext } from '../servers/server.ts';
 import { Rng } from '../util/rng.ts';
-import { Trace } from './trace.ts';
+import { Trace } from '../trace/trace.ts';
 
 const CLOSE_LIMIT_MS = 10_000;
 

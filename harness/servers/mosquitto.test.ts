@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MqttWorld } from '../../test/support/mqtt-world.ts';
 import { checkDelivery, countDelivery } from '../checks/delivery.ts';
 import { VirtualClock } from '../clock/virtual-clock.ts';
-import { Trace } from '../scenario/trace.ts';
+import { Trace } from '../trace/trace.ts';
 import { isFlatlineError } from '../util/errors.ts';
 import { brokerFromUrl, mosquittoPath } from './mosquitto.ts';
 

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock/clock.ts';
-import type { TraceSink } from '../scenario/trace.ts';
+import type { TraceSink } from '../trace/trace.ts';
 
 /**
  * How a server goes down. graceful: it says goodbye (protocol close, then FIN); crash: the

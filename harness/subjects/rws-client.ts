@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { ClientEvents, type ClientAdapter, type ClientContext } from '../clients/adapter.ts';
 import { decodeMessage, encodeMessage } from '../protocol/messages.ts';
-import type { ClientState } from '../scenario/events.ts';
+import type { ClientState } from '../trace/events.ts';
 import { ReconnectingWebSocket, type RwsInternals } from './rws-library.ts';
 import { WrittenMessages } from './written-messages.ts';
 

@@ -3,7 +3,7 @@ import { ClientEvents, type ClientAdapter, type ClientContext } from '../clients
 import { Backoff, type BackoffOptions } from '../policy/backoff.ts';
 import { Reconnector } from '../clients/reconnector.ts';
 import type { WireMessage } from '../protocol/messages.ts';
-import type { ClientState } from '../scenario/events.ts';
+import type { ClientState } from '../trace/events.ts';
 import { formatMs } from '../util/duration.ts';
 import { WrittenMessages } from './written-messages.ts';
 

@@ -1,6 +1,6 @@
 import { Manager, type Socket } from 'socket.io-client';
 import { ClientEvents, type ClientAdapter, type ClientContext } from '../clients/adapter.ts';
-import type { ClientState } from '../scenario/events.ts';
+import type { ClientState } from '../trace/events.ts';
 import type { SocketIoMessage } from '../servers/socketio-server.ts';
 import { withSeededMathRandom, type Rng } from '../util/rng.ts';
 

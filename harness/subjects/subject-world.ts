@@ -3,7 +3,7 @@ import { realTimers } from '../clock/clock.ts';
 import { reconnectHistory, type ReconnectEpisode } from '../checks/reconnects.ts';
 import type { ClientAdapter } from '../clients/adapter.ts';
 import type { Proxy } from '../net/proxy.ts';
-import type { TraceEvent } from '../scenario/trace.ts';
+import type { TraceEvent } from '../trace/trace.ts';
 import { findSubject } from '../scenario/subjects.ts';
 import { World } from '../scenario/world.ts';
 import type { ReferenceServer } from '../servers/server.ts';

@@ -4,7 +4,7 @@ import { MqttjsRawClient, type MqttjsRawOptions } from '../../harness/clients/mq
 import { VirtualClock } from '../../harness/clock/virtual-clock.ts';
 import { FaultNetwork } from '../../harness/net/network.ts';
 import type { Proxy } from '../../harness/net/proxy.ts';
-import { Trace, type TraceEvent } from '../../harness/scenario/trace.ts';
+import { Trace, type TraceEvent } from '../../harness/trace/trace.ts';
 import { MosquittoServer } from '../../harness/servers/mosquitto.ts';
 import { MqttBroker } from '../../harness/servers/mqtt-broker.ts';
 import type { ReferenceServer } from '../../harness/servers/server.ts';

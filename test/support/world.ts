@@ -8,7 +8,7 @@ import { VirtualClock } from '../../harness/clock/virtual-clock.ts';
 import { FaultNetwork } from '../../harness/net/network.ts';
 import type { Proxy } from '../../harness/net/proxy.ts';
 import type { ToxicInput } from '../../harness/net/toxic-collection.ts';
-import { Trace, type TraceEvent } from '../../harness/scenario/trace.ts';
+import { Trace, type TraceEvent } from '../../harness/trace/trace.ts';
 import { Rng } from '../../harness/util/rng.ts';
 import { Client } from './client.ts';
 import { startEcho } from './echo.ts';

@@ -2,7 +2,7 @@
 import net from 'node:net';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { RealClock } from '../../clock/real-clock.ts';
-import { noTrace } from '../../scenario/trace.ts';
+import { noTrace } from '../../trace/trace.ts';
 import { Rng } from '../../util/rng.ts';
 import { startEcho } from '../../../test/support/echo.ts';
 import { FaultNetwork } from '../network.ts';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResultsFile, RunResult } from '../../scenario/results.ts';
-import type { TraceEvent } from '../../scenario/trace.ts';
+import type { TraceEvent } from '../../trace/trace.ts';
 import { CHROMIUM_MISSING, chromiumAvailable, launchChromium, openFile, type Browser, type PageWatch } from '../../../test/support/chromium.ts';
 import { HOSTILE_FINDING, HOSTILE_NAME, HOSTILE_SUBJECT, sampleResults } from '../../../test/support/sample-results.ts';
 import { renderHtml } from './render.ts';

@@ -1,8 +1,8 @@
 import { traceEnd } from '../../checks/moment.ts';
 import type { Verdict } from '../../checks/verdict.ts';
-import type { ClientState } from '../../scenario/events.ts';
+import type { ClientState } from '../../trace/events.ts';
 import type { RunResult } from '../../scenario/results.ts';
-import type { TraceEvent } from '../../scenario/trace.ts';
+import type { TraceEvent } from '../../trace/trace.ts';
 import { packTimes, THIN_BUCKETS, thinTimes } from './thin.ts';
 
 /** Horizontal lanes of the timeline, top to bottom; the connection lane holds the state bands. */
