@@ -42,6 +42,10 @@ describe('flatline report', () => {
     [[path.join(dir, 'nope.json')], /^flatline report: .*nope\.json: no such file; "flatline run" writes one to reports\/results\.json\n$/],
     [[write('text.json', 'hello')], /^flatline report: .*text\.json: is not JSON \(Unexpected token/],
     [[write('package.json', '{"name":"x"}')], /^flatline report: .*package\.json: is not a flatline results file: it has no "flatline" version field\n$/],
+    [
+      [write('null-source.json', JSON.stringify({ flatline: '0.1.0', seed: 1, summary: summarize(runs, 5), runs: [fakeRun({ trace: [{ t: 0, source: null, type: 'state', state: 'open' } as never] })] }))],
+      /^flatline report: .*null-source\.json: is not a flatline results file: runs\[0\]\.trace\[0\]\.source is null; expected a string\n$/,
+    ],
   ])('exits 2 with a clear message, no stack trace: %j', async (args, message) => {
     const r = await report(...args);
     expect(r.code).toBe(2);

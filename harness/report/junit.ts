@@ -43,10 +43,14 @@ function testcase(run: RunResult): string {
   return body.length ? `${open}\n${body.join('\n')}\n    </testcase>` : `${open.slice(0, -1)}/>`;
 }
 
-/** Escapes text for XML attributes and content, and drops characters XML 1.0 cannot hold. */
+/**
+ * Escapes text for XML attributes and content, and drops characters XML 1.0 cannot hold (its Char
+ * production: https://www.w3.org/TR/xml/#charsets). Astral characters (emoji) are legal: the `u`
+ * flag reads a surrogate pair as one code point, so only lone surrogates go.
+ */
 export function xml(text: string): string {
   return String(text)
-    .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD]/g, '')
+    .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

@@ -36,6 +36,9 @@ describe('reading results files', () => {
     [{ flatline: '0.1.0', runs: [7] }, 'runs[0] is not an object'],
     [{ flatline: '0.1.0', runs: [{ ...fakeRun(), trace: 'none' }] }, 'runs[0].trace is missing or not an array'],
     [{ flatline: '0.1.0', runs: [fakeRun(), { ...fakeRun(), status: 'ok' }] }, 'runs[1].status is "ok"; expected one of pass, fail, finding, error'],
+    [{ flatline: '0.1.0', runs: [fakeRun({ trace: [{ t: 0, source: null, type: 'state' } as never] })] }, 'runs[0].trace[0].source is null; expected a string'],
+    [{ flatline: '0.1.0', runs: [fakeRun({ trace: [{ t: 0, source: 'client:x', type: 'state' }, 3 as never] })] }, 'runs[0].trace[1] is not an object'],
+    [{ flatline: '0.1.0', runs: [fakeRun({ trace: [{ source: 'client:x', type: 'state' } as never] })] }, 'runs[0].trace[0].t is missing; expected a number'],
   ])('names the first problem: %j', (value, problem) => {
     expect(resultsProblem(value)).toBe(problem);
   });

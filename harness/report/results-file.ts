@@ -52,6 +52,26 @@ export function resultsProblem(value: unknown): string | undefined {
       if (!ok) return `runs[${i}].${field} is missing or not ${kind === 'array' ? 'an array' : `a ${kind}`}`;
     }
     if (!STATUSES.includes(run.status)) return `runs[${i}].status is ${JSON.stringify(run.status)}; expected one of ${STATUSES.join(', ')}`;
+    const event = traceProblem(run.trace);
+    if (event) return `runs[${i}].trace${event}`;
+  }
+  return undefined;
+}
+
+/** The fields every trace event has (harness/trace/trace.ts), which the report's charts read. */
+const EVENT_FIELDS = [
+  ['t', 'number'],
+  ['source', 'string'],
+  ['type', 'string'],
+] as const;
+
+function traceProblem(trace: readonly unknown[]): string | undefined {
+  for (const [j, event] of trace.entries()) {
+    if (typeof event !== 'object' || event === null) return `[${j}] is not an object`;
+    for (const [field, kind] of EVENT_FIELDS) {
+      const v = (event as Record<string, unknown>)[field];
+      if (typeof v !== kind) return `[${j}].${field} is ${JSON.stringify(v) ?? 'missing'}; expected a ${kind}`;
+    }
   }
   return undefined;
 }

@@ -47,3 +47,33 @@ export function formatMs(ms: number): string {
   }
   return sign + parts.join('');
 }
+
+/**
+ * A duration for reading, exact to the millisecond: whole days, hours and minutes, then seconds
+ * with their milliseconds as a decimal fraction. 478529 -> "7m58.529s", 4001 -> "4.001s",
+ * 190000 -> "3m10s", 250 -> "250ms". toMs reads it back.
+ */
+export function readableMs(ms: number): string {
+  if (!Number.isFinite(ms)) return String(ms);
+  const sign = ms < 0 ? '-' : '';
+  const total = Math.abs(Math.round(ms));
+  if (total < 1_000) return `${sign}${total}ms`;
+  let rest = total;
+  const parts: string[] = [];
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000]] as const) {
+    if (rest >= size) {
+      parts.push(`${Math.floor(rest / size)}${unit}`);
+      rest %= size;
+    }
+  }
+  if (rest > 0) parts.push(`${(rest / 1_000).toFixed(3).replace(/\.?0+$/, '')}s`);
+  return sign + parts.join('');
+}
+
+/** formatMs's words with a millisecond part after a larger unit: "4s1ms", "7m58s529ms", "3m5ms". */
+const COMPOUND_MS = /\b(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?\d+ms\b/g;
+
+/** A text (a verdict summary) with formatMs's compound durations rewritten as readableMs would word them. */
+export function readableDurations(text: string): string {
+  return text.replace(COMPOUND_MS, (words) => (/^\d+ms$/.test(words) ? words : readableMs(toMs(words))));
+}

@@ -36,7 +36,7 @@ describe('key numbers, per check', () => {
     const from = 0;
     expect(keyNumber(checkNoFalseAlarm(trace([up, [3_600_000, 'heartbeat.sent']]), { client: C, from }))).toBe('no false alarm in 1h');
     const alarms = trace([up, [18_401, 'link.dead'], [90_000, 'link.dead'], [3_600_000, 'heartbeat.sent']]);
-    expect(keyNumber(checkNoFalseAlarm(alarms, { client: C, from }))).toBe('false alarm after 18s401ms (2 in all)');
+    expect(keyNumber(checkNoFalseAlarm(alarms, { client: C, from }))).toBe('false alarm after 18.401s (2 in all)');
   });
 
   it('keepalive: how long it lived, and whether the client noticed the break', () => {

@@ -1,6 +1,6 @@
 import { plural, type Measure, type Verdict } from '../../checks/verdict.ts';
 import type { RunResult } from '../../scenario/results.ts';
-import { formatMs } from '../../util/duration.ts';
+import { readableDurations, readableMs } from '../../util/duration.ts';
 
 /**
  * The few words with a number that a matrix cell shows for a verdict ("detected after 1m32s",
@@ -15,23 +15,23 @@ const tries = (n: number) => (n === 1 ? '1 try' : `${n} tries`);
 const KEY_NUMBERS: Record<string, KeyNumber> = {
   detection: ({ measured }) => {
     const ms = num(measured.detectionMs);
-    return ms === null ? 'never detected' : `detected after ${formatMs(ms)}`;
+    return ms === null ? 'never detected' : `detected after ${readableMs(ms)}`;
   },
 
   'no-false-alarm': ({ measured }) => {
     const alarms = num(measured.falseAlarms) ?? 0;
     const from = num(measured.from) ?? 0;
-    if (alarms === 0) return `no false alarm in ${formatMs((num(measured.to) ?? from) - from)}`;
-    return `false alarm after ${formatMs(num(measured.firstAlarmMs) ?? 0)}${alarms > 1 ? ` (${alarms} in all)` : ''}`;
+    if (alarms === 0) return `no false alarm in ${readableMs((num(measured.to) ?? from) - from)}`;
+    return `false alarm after ${readableMs(num(measured.firstAlarmMs) ?? 0)}${alarms > 1 ? ` (${alarms} in all)` : ''}`;
   },
 
   keepalive: ({ measured, bound }) => {
     const broke = num(measured.firstBreakMs);
     const windowMs = num(bound?.windowMs);
-    if (broke === null) return windowMs === null ? 'kept alive' : `kept alive ${formatMs(windowMs)}`;
+    if (broke === null) return windowMs === null ? 'kept alive' : `kept alive ${readableMs(windowMs)}`;
     // Nothing the client did marks the break: only the NAT knows (a client without a heartbeat).
     const unnoticed = measured.breaks === 0 && measured.reconnects === 0;
-    return `broke after ${formatMs(broke)}${unnoticed ? ', unnoticed' : ''}`;
+    return `broke after ${readableMs(broke)}${unnoticed ? ', unnoticed' : ''}`;
   },
 
   backoff: ({ measured }) => {
@@ -62,8 +62,8 @@ const KEY_NUMBERS: Record<string, KeyNumber> = {
 function retryPattern(measured: Verdict['measured'], attempts: number): string {
   const waits = new Set(typeof measured.delays === 'string' ? measured.delays.split(/[\s|]+/).filter((d) => d && d !== '0ms') : []);
   const longest = num(measured.maxDelayMs);
-  if (waits.size === 1) return `retries every ${[...waits][0]}`;
-  return longest ? `${tries(attempts)}, waits up to ${formatMs(longest)}` : `${tries(attempts)}, all at once`;
+  if (waits.size === 1) return `retries every ${readableDurations([...waits][0]!)}`;
+  return longest ? `${tries(attempts)}, waits up to ${readableMs(longest)}` : `${tries(attempts)}, all at once`;
 }
 
 /** A check without a function of its own: its summary, cut to what fits in a cell. */

@@ -30,6 +30,13 @@ describe('the report data', () => {
     expect(whyLine({ status: 'pass', verdicts: fail.slice(0, 1).concat(fail[0]!) })).toBe('all 2 checks hold');
   });
 
+  it('words durations for reading in the summaries, keeping the measured numbers exact', () => {
+    const v: Verdict = { check: 'detection', status: 'fail', summary: 'detected after 7m58s529ms, bound 3m10s', measured: { detectionMs: 478_529 } };
+    const [run] = buildReportData({ flatline: '0.1.0', seed: 1, summary: summarize([], 0), runs: [fakeRun({ status: 'fail', verdicts: [v] })] }).runs;
+    expect(run!.why).toBe('detection: detected after 7m58.529s, bound 3m10s');
+    expect(run!.verdicts[0]).toEqual({ ...v, summary: 'detected after 7m58.529s, bound 3m10s' });
+  });
+
   it('carries what the charts need per run, never the trace itself', () => {
     const trace = Array.from({ length: 20_000 }, (_, i) => ({ t: i * 1000, source: 'client:subject', type: i % 2 ? 'heartbeat.reply' : 'heartbeat.sent' }));
     const [run] = buildReportData({ flatline: '0.1.0', seed: 1, summary: summarize([], 0), runs: [fakeRun({ trace, virtualMs: 20_000_000 })] }).runs;

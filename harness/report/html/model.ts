@@ -1,5 +1,6 @@
 import type { Verdict } from '../../checks/verdict.ts';
 import type { ResultsFile, RunError, RunResult, RunStatus, RunSummary } from '../../scenario/results.ts';
+import { readableDurations } from '../../util/duration.ts';
 import { buildBackoff, type BackoffView } from './backoff.ts';
 import { buildDelivery, type DeliveryView } from './delivery.ts';
 import { buildCaseGrids, type CaseGrid } from './gallery.ts';
@@ -71,8 +72,9 @@ function runView(run: RunResult): RunView {
     wallMs: run.wallMs,
     replay: run.replay,
     error: run.error,
-    why: whyLine(run),
-    verdicts: run.verdicts,
+    why: readableDurations(whyLine(run)),
+    // Summaries read "7m58.529s" rather than the checks' "7m58s529ms"; the numbers stay exact.
+    verdicts: run.verdicts.map((v) => ({ ...v, summary: readableDurations(v.summary) })),
     timeline: buildTimeline(run),
     backoff: buildBackoff(run),
     delivery: buildDelivery(run),

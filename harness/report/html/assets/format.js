@@ -1,14 +1,15 @@
 // Pure helpers of the page: text formatting (everything shown is text, never markup) and unpacking
 // what the report packed. format.test.ts runs them in node against their TypeScript counterparts.
 
-const DURATION_UNITS = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1_000], ['ms', 1]];
+const DURATION_UNITS = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000]];
 
-/** "3m10s", "250ms": the same words as flatline's terminal output (format.test.ts keeps it equal to formatMs). */
+/** "7m58.529s", "3m10s", "250ms": exact to the millisecond (format.test.ts keeps it equal to readableMs). */
 function fmtDuration(ms) {
   if (!Number.isFinite(ms)) return String(ms);
   const sign = ms < 0 ? '-' : '';
-  let rest = Math.abs(Math.round(ms));
-  if (rest === 0) return '0ms';
+  const total = Math.abs(Math.round(ms));
+  if (total < 1000) return `${sign}${total}ms`;
+  let rest = total;
   const parts = [];
   for (const [unit, size] of DURATION_UNITS) {
     if (rest >= size) {
@@ -16,6 +17,7 @@ function fmtDuration(ms) {
       rest %= size;
     }
   }
+  if (rest > 0) parts.push(`${(rest / 1000).toFixed(3).replace(/\.?0+$/, '')}s`);
   return sign + parts.join('');
 }
 
