@@ -3,6 +3,8 @@ import { FlatlineError } from '../util/errors.ts';
 /** Where a command writes: process.stdout/stderr, or a buffer in tests. */
 export interface Output {
   write(text: string): unknown;
+  /** True on a terminal (process.stdout has it): output may be coloured. */
+  isTTY?: boolean;
 }
 
 export interface CliIo {

@@ -19,7 +19,7 @@ describe('flatline run', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/\[1\/1\] FIND {2}finding: no heartbeat at all/);
     expect(r.stdout).toMatch(/1 runs: 0 passed, 0 failed, 1 expected findings, 0 errors/);
-    expect(r.stdout).toMatch(/expected finding: a 10-hour heartbeat cannot notice a blackhole/);
+    expect(r.stdout).toMatch(/\nFIND {2}finding: no heartbeat at all: a 10-hour heartbeat cannot notice a blackhole[^\n]*\n\n1 runs/);
     const results = JSON.parse(r.read('results.json')) as ResultsFile;
     expect(results.runs[0]).toMatchObject({ status: 'finding', seed: 1 });
     expect(results.runs[0]!.trace.length).toBeGreaterThan(5);

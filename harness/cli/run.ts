@@ -6,6 +6,7 @@ import { FLATLINE_VERSION } from '../net/api/version.ts';
 import { renderJson } from '../report/json.ts';
 import { renderJunit } from '../report/junit.ts';
 import { renderHtml } from '../report/html/render.ts';
+import { paintFor } from '../report/colour.ts';
 import { progressLine, summaryText } from '../report/summary.ts';
 import { realTimers } from '../clock/clock.ts';
 import { planRuns, resolveScenarioFiles } from '../scenario/loader.ts';
@@ -85,11 +86,11 @@ export const run: Command['run'] = async (argv, io) => {
   const mode = remote ? `real time at scale ${timeScale ?? 0.01} through ${remote.url}` : timeScale ? `real time at scale ${timeScale}` : 'virtual time';
   io.stderr.write(`flatline ${FLATLINE_VERSION}: ${plan.length} runs from ${files.length} files, seed ${seed}, ${workers} worker(s), ${mode}\n`);
   const started = realTimers.dateNow();
-  const runs = await runSuite(plan, failures, { ...shared, seed, workers, onResult: (r, done, total) => io.stderr.write(progressLine(r, done, total)) });
+  const runs = await runSuite(plan, failures, { ...shared, seed, workers, onResult: (r, done, total) => io.stderr.write(progressLine(r, done, total, paintFor(io.stderr, process.env))) });
   const results: ResultsFile = { flatline: FLATLINE_VERSION, seed, summary: summarize(runs, realTimers.dateNow() - started), runs };
 
   const written = writeReports(results, reporters, out);
-  io.stdout.write(summaryText(runs, results.summary, written));
+  io.stdout.write(summaryText(runs, results.summary, written, paintFor(io.stdout, process.env)));
   return exitCode(runs);
 };
 

@@ -1,33 +1,46 @@
 import type { RunResult, RunStatus, RunSummary } from '../scenario/results.ts';
-import { formatMs } from '../util/duration.ts';
+import { readableDurations, readableMs } from '../util/duration.ts';
+import { plain, type Paint, type Tone } from './colour.ts';
 
 const MARK: Record<RunStatus, string> = { pass: 'PASS', fail: 'FAIL', finding: 'FIND', error: 'ERR ' };
 
-/** One progress line as a run finishes: "[ 3/40] PASS  nat keep-alive [...]  24h in 0.21s". */
-export function progressLine(run: RunResult, done: number, total: number): string {
+/** Names and texts longer than this are cut in the terminal; results.json and the report keep them whole. */
+export const MAX_LINE_TEXT = 160;
+
+/** "a long name…" cut to `max` characters (code points, so an emoji is never split). */
+export function clip(text: string, max = MAX_LINE_TEXT): string {
+  const chars = [...text];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
+}
+
+/** One progress line as a run finishes: "[ 3/40] PASS  nat keep-alive [...]  (tcp, 24h in 0.21s)". */
+export function progressLine(run: RunResult, done: number, total: number, paint: Paint = plain): string {
   const width = String(total).length;
-  return `[${String(done).padStart(width)}/${total}] ${MARK[run.status]}  ${run.scenario}  (${run.subject}, ${formatMs(run.virtualMs)} in ${(run.wallMs / 1000).toFixed(2)}s)\n`;
+  return `[${String(done).padStart(width)}/${total}] ${paint(run.status, MARK[run.status])}  ${clip(run.scenario)}  ${paint('dim', `(${run.subject}, ${readableMs(run.virtualMs)} in ${(run.wallMs / 1000).toFixed(2)}s)`)}\n`;
 }
 
 /**
- * The end-of-run table: counts, then every run that did not pass with its verdict numbers and the
- * line that replays it; expected findings are listed too, so they stay visible.
+ * The end-of-run table: every run that failed or could not be judged, with its verdict numbers and
+ * the line that replays it; then each expected finding on one line (they are known, so they stay
+ * visible without pushing the counts off the screen); then the counts.
  */
-export function summaryText(runs: RunResult[], summary: RunSummary, outputs: string[]): string {
-  const lines: string[] = ['', 'flatline results', ''];
-  const notable = [...runs.filter((r) => r.status === 'error'), ...runs.filter((r) => r.status === 'fail'), ...runs.filter((r) => r.status === 'finding')];
-  for (const run of notable) {
-    lines.push(`${MARK[run.status]}  ${run.scenario}  (${run.file})`);
-    if (run.error) lines.push(`      error: ${run.error.message}`);
-    if (run.finding) lines.push(`      expected finding: ${run.finding}`);
-    for (const v of run.verdicts.filter((v) => v.status !== 'pass')) lines.push(`      ${v.check}: ${v.summary}`);
-    if (run.status !== 'finding') lines.push(`      replay: ${run.replay}`);
+export function summaryText(runs: RunResult[], summary: RunSummary, outputs: string[], paint: Paint = plain): string {
+  const lines: string[] = ['', paint('bold', 'flatline results'), ''];
+  const bad = [...runs.filter((r) => r.status === 'error'), ...runs.filter((r) => r.status === 'fail')];
+  for (const run of bad) {
+    lines.push(`${paint(run.status, MARK[run.status])}  ${paint('bold', clip(run.scenario))}  (${run.file})`);
+    if (run.error) lines.push(`      error: ${clip(run.error.message, 4 * MAX_LINE_TEXT)}`);
+    for (const v of run.verdicts.filter((v) => v.status !== 'pass')) lines.push(`      ${v.check}: ${readableDurations(v.summary)}`);
+    lines.push(paint('dim', `      replay: ${run.replay}`));
   }
-  if (notable.length) lines.push('');
-  const name = (n: number, word: string) => `${n} ${word}`;
+  const findings = runs.filter((r) => r.status === 'finding');
+  if (bad.length && findings.length) lines.push('');
+  for (const run of findings) lines.push(`${paint('finding', MARK.finding)}  ${clip(run.scenario)}: ${paint('dim', clip(run.finding ?? 'expected finding'))}`);
+  if (bad.length || findings.length) lines.push('');
+  const count = (n: number, word: string, tone: Tone) => (n ? paint(tone, `${n} ${word}`) : `${n} ${word}`);
   lines.push(
-    `${name(summary.total, 'runs')}: ${name(summary.pass, 'passed')}, ${name(summary.fail, 'failed')}, ${name(summary.finding, 'expected findings')}, ${name(summary.error, 'errors')}`,
-    `covered ${formatMs(summary.virtualMs)} of virtual time in ${(summary.wallMs / 1000).toFixed(1)} s`,
+    `${summary.total} runs: ${count(summary.pass, 'passed', 'pass')}, ${count(summary.fail, 'failed', 'fail')}, ${count(summary.finding, 'expected findings', 'finding')}, ${count(summary.error, 'errors', 'error')}`,
+    `covered ${readableMs(summary.virtualMs)} of virtual time in ${(summary.wallMs / 1000).toFixed(1)} s`,
   );
   for (const out of outputs) lines.push(`wrote ${out}`);
   return `${lines.join('\n')}\n`;
