@@ -18,6 +18,13 @@ export function toMoment(spec: MomentSpec, where: string): Moment {
   return toMs(spec, where);
 }
 
+/** The idle timeout of the first NAT in the trace (a nat_idle toxic), which a keep-alive window is a multiple of. */
+export function natTimeoutOf(events: readonly TraceEvent[]): number | undefined {
+  const nat = events.find((e) => e.type === 'toxic.added' && e.toxicType === 'nat_idle');
+  const timeout = (nat?.attributes as { timeout?: unknown } | undefined)?.timeout;
+  return typeof timeout === 'number' ? timeout : undefined;
+}
+
 /**
  * Turns a scenario's check specs into verdicts on the trace of client `client`. `noiseMs` widens
  * timing bounds for real-time runs, where the machine's scheduling adds its own delays.
@@ -40,7 +47,7 @@ export function judge(checks: CheckSpec[], events: TraceEvent[], client: string,
           to: spec.to === undefined ? endAt : toMoment(spec.to, `${where}.to`),
         });
       case 'keepalive':
-        return checkKeepalive(events, { client, windowMs: toMs(spec.window, `${where}.window`), endAt });
+        return checkKeepalive(events, { client, windowMs: toMs(spec.window, `${where}.window`), natTimeoutMs: natTimeoutOf(events), endAt });
       case 'backoff': {
         const promised = spec.expect ?? promises.backoff;
         if (!promised) return errored('backoff', 'the subject promises no reconnect schedule; give the check an `expect`');
