@@ -39,6 +39,29 @@ describe('the backoff chart data', () => {
       { outage: 1, n: 3, observedMs: 5000, announcedMs: 4000, expected: { min: 4000, max: 4000 }, onSchedule: false },
       { outage: 2, n: 1, observedMs: 0, announcedMs: 0, expected: { min: 0, max: 0 }, onSchedule: true },
     ]);
+    expect(view).toMatchObject({ problems: ['outage 1, attempt 3 waited 5s, allowed 4s'], moreProblems: 0 });
+  });
+
+  it('lists every problem, not only the first the verdict names, and counts what it cannot list', () => {
+    // Ten outages, each with its second attempt 1.5 s late.
+    const outages = Array.from({ length: 10 }, (_, i): Parameters<typeof rows>[1] => {
+      const t = 100_000 * (i + 1);
+      return [
+        [t, 'link.dead', { reason: 'closed' }],
+        [t, 'connect.attempt', { attempt: 1 }],
+        [t, 'link.dead', { reason: 'refused' }],
+        [t + 3_500, 'connect.attempt', { attempt: 2 }],
+        [t + 3_500, 'connected', { attempt: 2 }],
+      ];
+    }).flat();
+    const late = rows(C, [[0, 'connect.attempt', { attempt: 0 }], [0, 'connected', { attempt: 0 }], ...outages]);
+    const verdict = checkBackoff(late, { client: C, expect: { exact: [0, 2000] } });
+    expect(verdict.measured.problems).toBe(10);
+    expect(verdict.summary).toMatch(/\(\+9 more\)$/);
+    const view = buildBackoff(fakeRun({ trace: late, verdicts: [verdict] }))!;
+    expect(view.problems).toHaveLength(10);
+    expect(view.problems[9]).toBe('outage 10, attempt 2 waited 3.5s, allowed 2s');
+    expect(view.moreProblems).toBe(0);
   });
 
   it('without a backoff check, holds the attempts to what the subject promised', () => {

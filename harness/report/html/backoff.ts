@@ -2,7 +2,7 @@ import { checkBackoff, type DelayBounds } from '../../checks/backoff.ts';
 import { reconnectHistory } from '../../checks/reconnects.ts';
 import type { Verdict, VerdictStatus } from '../../checks/verdict.ts';
 import type { RunResult } from '../../scenario/results.ts';
-import { toMs } from '../../util/duration.ts';
+import { readableMs, toMs } from '../../util/duration.ts';
 import { mainClient } from './timeline.ts';
 
 /** One reconnect attempt on the backoff chart. */
@@ -29,7 +29,14 @@ export interface BackoffView {
   attempts: BackoffAttempt[];
   /** Attempts in the run; the chart shows the first MAX_BACKOFF_ATTEMPTS. */
   total: number;
+  /** Every off-schedule attempt in words, the first MAX_LISTED_PROBLEMS of them (the verdict names only its first). */
+  problems: string[];
+  /** Problems not listed: off-schedule attempts past the list, and those no delay shows (a give-up, a wrong counter). */
+  moreProblems: number;
 }
+
+/** Problems listed under the chart; the rest are counted. */
+export const MAX_LISTED_PROBLEMS = 50;
 
 /** A chart of more attempts than this is unreadable; a fleet's thousands are summarised by the verdict. */
 export const MAX_BACKOFF_ATTEMPTS = 200;
@@ -59,13 +66,24 @@ export function buildBackoff(run: RunResult): BackoffView | null {
     }),
   );
   if (attempts.length === 0) return null;
+  const off = attempts.filter((a) => a.onSchedule === false);
+  const counted = typeof verdict?.measured.problems === 'number' ? verdict.measured.problems : 0;
   return {
     expectation: schedule ? (checked ? 'checked' : 'promised') : 'none',
     schedule: schedule ? String(verdict!.bound!.schedule) : null,
     status: schedule ? verdict!.status : null,
     attempts: attempts.slice(0, MAX_BACKOFF_ATTEMPTS),
     total: attempts.length,
+    problems: off.slice(0, MAX_LISTED_PROBLEMS).map(describeProblem),
+    moreProblems: Math.max(counted, off.length) - Math.min(off.length, MAX_LISTED_PROBLEMS),
   };
+}
+
+/** "outage 1, attempt 3 waited 5s, allowed 4s". */
+function describeProblem(a: BackoffAttempt): string {
+  const { min, max } = a.expected!;
+  const allowed = min === max ? readableMs(min) : `${readableMs(min)} to ${readableMs(max)}`;
+  return `outage ${a.outage}, attempt ${a.n} waited ${readableMs(a.observedMs)}, allowed ${allowed}`;
 }
 
 interface Schedule {

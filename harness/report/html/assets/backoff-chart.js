@@ -39,6 +39,7 @@ function renderBackoff(backoff) {
     h('p', { class: 'chart-note' }, backoffNote(backoff)),
     box,
     legend,
+    backoffProblems(backoff),
   );
 
   const mount = () =>
@@ -76,6 +77,18 @@ function renderBackoff(backoff) {
   return { root, mount };
 }
 
+/** Every off-schedule attempt, in words, under the chart (the verdict's summary names only the first). */
+function backoffProblems(backoff) {
+  const count = backoff.problems.length + backoff.moreProblems;
+  if (!count) return null;
+  return h(
+    'div',
+    { class: 'problems', dataset: { problems: count } },
+    h('p', { class: 'chart-note' }, `${plural(count, 'problem')}:`),
+    h('ul', {}, backoff.problems.map((p) => h('li', {}, p)), backoff.moreProblems ? h('li', { class: 'more' }, `and ${plural(backoff.moreProblems, 'more problem')}: the verdict names the first`) : null),
+  );
+}
+
 function backoffNote(backoff) {
   const shown = backoff.total > backoff.attempts.length ? ` (the first ${backoff.attempts.length} of ${backoff.total} attempts)` : '';
   if (backoff.expectation === 'none') return `Observed reconnect delays${shown}; the subject promised no schedule.`;
@@ -91,7 +104,7 @@ function labelOutages(u, slots) {
     ctx.fillStyle = '#57606a';
     ctx.textBaseline = 'top';
     slots.forEach((a, i) => {
-      if (a && (i === 0 || slots[i - 1] === null)) ctx.fillText(`outage ${a.outage}`, u.valToPos(i + 1, 'x', true) - px(8), bbox.top + px(3));
+      if (a && (i === 0 || slots[i - 1] === null)) fitText(ctx, bbox, `outage ${a.outage}`, u.valToPos(i + 1, 'x', true) - px(8), bbox.top + px(3));
     });
   });
 }

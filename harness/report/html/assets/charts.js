@@ -58,6 +58,18 @@ function px(n) {
   return n * uPlot.pxRatio;
 }
 
+/**
+ * Writes `text` from x (left-aligned), moved left when it would run past the plot's right edge and
+ * right when it would start before its left edge: labels near an edge are shown whole, not clipped.
+ */
+function fitText(ctx, bbox, text, x, y) {
+  const width = ctx.measureText(text).width;
+  const left = Math.max(bbox.left + px(2), Math.min(x, bbox.left + bbox.width - width - px(2)));
+  ctx.textAlign = 'left';
+  ctx.fillText(text, left, y);
+  return left;
+}
+
 /** Runs `draw(ctx)` clipped to the plotting area. */
 function inPlotArea(chart, draw) {
   const { ctx, bbox } = chart;

@@ -18,6 +18,23 @@ function h(tag, props, ...children) {
   return el;
 }
 
+/** Longer texts are cut on the page, whole in the tooltip: a 1 MB scenario name must not make the page kilometres tall. */
+const MAX_SHOWN = 300;
+
+/** `text` cut to `max` characters with an ellipsis, never inside a surrogate pair. */
+function clip(text, max = MAX_SHOWN) {
+  text = String(text);
+  if (text.length <= max) return text;
+  const end = /[\uD800-\uDBFF]/.test(text[max - 2]) ? max - 2 : max - 1;
+  return `${text.slice(0, end)}…`;
+}
+
+/** An element holding `text`, cut when long, with the whole text on hover. */
+function longText(tag, props, text, max = MAX_SHOWN) {
+  text = String(text);
+  return h(tag, { ...props, title: text.length > max ? text : props.title }, clip(text, max));
+}
+
 function badge(status) {
   return h('span', { class: `badge ${status}`, title: STATUS_WORDS[status] }, STATUS_BADGES[status]);
 }

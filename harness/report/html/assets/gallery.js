@@ -47,8 +47,8 @@ function caseHeader(c) {
   return h(
     'th',
     { class: 'case', scope: 'row', title: c.file },
-    h('div', { class: 'case-title' }, cut > 0 ? c.name.slice(0, cut) : c.name),
-    cut > 0 ? h('div', { class: 'sub' }, c.name.slice(cut + 2)) : null,
+    longText('div', { class: 'case-title' }, cut > 0 ? c.name.slice(0, cut) : c.name),
+    cut > 0 ? longText('div', { class: 'sub' }, c.name.slice(cut + 2)) : null,
     c.params ? h('div', { class: 'params' }, c.params) : null,
   );
 }

@@ -125,8 +125,8 @@ function runRow(run, index) {
     'tr',
     { class: `run-row ${run.status}`, tabindex: 0, dataset: { status: run.status, index }, 'aria-expanded': 'false' },
     h('td', {}, badge(run.status)),
-    h('td', { class: 'name' }, h('div', { class: 'scenario' }, run.scenario), h('div', { class: 'where' }, `${run.file} · ${run.subject}`)),
-    h('td', { class: `why ${run.status}` }, run.why),
+    h('td', { class: 'name' }, longText('div', { class: 'scenario' }, run.scenario), longText('div', { class: 'where' }, `${run.file} · ${run.subject}`)),
+    longText('td', { class: `why ${run.status}` }, run.why),
     h('td', { class: 'num' }, fmtDuration(run.virtualMs)),
   );
   let detailRow = null;

@@ -7,9 +7,9 @@ function renderRunDetail(run) {
   const root = h(
     'div',
     { class: 'detail', dataset: { runId: run.id } },
-    run.error ? h('div', { class: 'callout error' }, h('strong', {}, run.error.code), ' ', run.error.message) : null,
-    run.finding ? h('div', { class: 'callout finding' }, h('strong', {}, 'Expected finding: '), run.finding) : null,
-    run.description ? h('p', { class: 'description' }, run.description) : null,
+    run.error ? h('div', { class: 'callout error' }, h('strong', {}, run.error.code), ' ', longText('span', {}, run.error.message, 4 * MAX_SHOWN)) : null,
+    run.finding ? h('div', { class: 'callout finding' }, h('strong', {}, 'Expected finding: '), longText('span', {}, run.finding)) : null,
+    run.description ? longText('p', { class: 'description' }, run.description, 4 * MAX_SHOWN) : null,
     run.verdicts.length ? h('section', {}, h('h3', {}, 'Verdicts'), verdictList(run.verdicts)) : null,
     h(
       'section',
@@ -26,7 +26,7 @@ function renderRunDetail(run) {
         )
       : null,
     h('section', {}, h('h3', {}, 'Replay'), replayLine(run.replay)),
-    h('p', { class: 'chart-note' }, `${run.file} · subject ${run.subject} · seed ${run.seed} · ${fmtDuration(run.virtualMs)} of virtual time in ${(run.wallMs / 1000).toFixed(2)} s`),
+    longText('p', { class: 'chart-note' }, `${run.file} · subject ${run.subject} · seed ${run.seed} · ${fmtDuration(run.virtualMs)} of virtual time in ${(run.wallMs / 1000).toFixed(2)} s`),
   );
   // Charts measure their box, so they are drawn once the detail is on the page.
   const mount = () => [timeline, backoff].filter(Boolean).map((c) => c.mount());
@@ -41,7 +41,7 @@ function verdictList(verdicts) {
       h(
         'li',
         { class: `verdict ${v.status}`, dataset: { check: v.check, status: v.status } },
-        h('div', { class: 'verdict-head' }, badge(v.status === 'pass' ? 'pass' : v.status === 'fail' ? 'fail' : 'error'), h('strong', {}, v.check), h('span', { class: 'summary' }, v.summary)),
+        h('div', { class: 'verdict-head' }, badge(v.status === 'pass' ? 'pass' : v.status === 'fail' ? 'fail' : 'error'), h('strong', {}, v.check), longText('span', { class: 'summary' }, v.summary, 4 * MAX_SHOWN)),
         numbers('measured', v.measured),
         v.bound ? numbers('bound', v.bound) : null,
       ),
@@ -52,7 +52,7 @@ function verdictList(verdicts) {
 function numbers(title, values) {
   const entries = Object.entries(values || {});
   if (!entries.length) return null;
-  return h('dl', { class: 'numbers' }, h('dt', { class: 'numbers-title' }, title), entries.map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', { title: String(v) }, fmtMeasure(k, v)))));
+  return h('dl', { class: 'numbers' }, h('dt', { class: 'numbers-title' }, title), entries.map(([k, v]) => h('div', {}, h('dt', {}, k), longText('dd', { title: String(v) }, fmtMeasure(k, v)))));
 }
 
 const DELIVERY_ROWS = [
@@ -92,7 +92,7 @@ function deliveryTable(delivery) {
 }
 
 function replayLine(command) {
-  const code = h('code', {}, command);
+  const code = longText('code', {}, command, 4 * MAX_SHOWN);
   const button = h('button', { type: 'button', class: 'copy' }, 'copy');
   button.addEventListener('click', (event) => {
     event.stopPropagation();

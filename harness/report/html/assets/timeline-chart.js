@@ -44,7 +44,7 @@ function renderTimeline(timeline) {
   });
 
   const box = h('div', { class: 'chart-box' });
-  const readout = h('div', { class: 'readout' }, 'hover the chart for the time; drag to zoom, double-click to zoom out');
+  const readout = h('div', { class: 'readout' }, 'hover the chart for what happened there; drag to zoom, double-click to zoom out');
   const legend = timelineLegend(timeline, marks);
   const root = h(
     'div',
@@ -89,7 +89,7 @@ function renderTimeline(timeline) {
         hooks: {
           drawAxes: [(u) => drawSpans(u, timeline, laneY('connection'))],
           draw: [(u) => drawMarkers(u, timeline.markers), (u) => countDrawn(u, legend), () => (root.dataset.rendered = 'true')],
-          setCursor: [(u) => showTime(u, timeline, readout)],
+          setCursor: [(u) => showMoment(u, timeline, times, readout)],
         },
       },
       [xs, ...ys],
@@ -132,10 +132,11 @@ function drawSpans(u, timeline, connectionY) {
       ctx.fillRect(left, bbox.top, width, bbox.height);
       // Two rows of names, so neighbours rarely collide; a backing keeps them legible over the marks.
       const top = bbox.top + px(3 + (i % 2) * 15);
+      const textLeft = Math.max(bbox.left + px(2), Math.min(left + px(3), bbox.left + bbox.width - ctx.measureText(f.label).width - px(2)));
       ctx.fillStyle = 'rgba(255, 255, 255, 0.85)';
-      ctx.fillRect(left + px(1), top - px(1), ctx.measureText(f.label).width + px(4), px(14));
+      ctx.fillRect(textLeft - px(2), top - px(1), ctx.measureText(f.label).width + px(4), px(14));
       ctx.fillStyle = '#57606a';
-      ctx.fillText(f.label, left + px(3), top);
+      fitText(ctx, bbox, f.label, textLeft, top);
     });
     const mid = u.valToPos(connectionY, 'y', true);
     const half = px(9);
@@ -161,16 +162,33 @@ function drawMarkers(u, markers) {
       ctx.moveTo(x, bbox.top);
       ctx.lineTo(x, bbox.top + bbox.height);
       ctx.stroke();
-      ctx.textAlign = m.kind === 'death' ? 'right' : 'left';
-      ctx.fillText(`${m.label} ${fmtDuration(m.t)}`, x + (m.kind === 'death' ? -px(4) : px(4)), bbox.top + bbox.height - px(2));
+      const text = `${m.label} ${fmtDuration(m.t)}`;
+      // The death's label sits left of its line, the others right of theirs; none runs off the plot.
+      fitText(ctx, bbox, text, m.kind === 'death' ? x - px(4) - ctx.measureText(text).width : x + px(4), bbox.top + bbox.height - px(2));
     }
   });
 }
 
-function showTime(u, timeline, readout) {
+/** Events closer to the cursor than this many CSS pixels are the ones it points at. */
+const HOVER_PX = 6;
+const HOVER_MAX_EVENTS = 4;
+
+/** Under the chart: the time at the cursor, the client's state, the faults in force, and the events under the cursor. */
+function showMoment(u, timeline, times, readout) {
   if (u.cursor.left === undefined || u.cursor.left < 0) return;
   const t = u.posToVal(u.cursor.left, 'x');
+  const reach = Math.abs(u.posToVal(u.cursor.left + HOVER_PX, 'x') - t);
   const state = timeline.states.find((s) => s.from <= t && t < s.to);
   const faults = timeline.faults.filter((f) => f.from <= t && t < f.to).map((f) => f.label);
-  readout.textContent = [`t = ${fmtDuration(t)}`, state ? `client ${state.state}` : 'client not connected', ...faults].join(' · ');
+  const near = [];
+  timeline.marks.forEach((m, i) => {
+    for (const at of times[i]) if (Math.abs(at - t) <= reach) near.push({ at, text: `${m.label} at ${fmtDuration(at)}` });
+  });
+  for (const m of timeline.markers) if (Math.abs(m.t - t) <= reach) near.push({ at: m.t, text: `${m.label} at ${fmtDuration(m.t)}` });
+  for (const f of timeline.faults) if (Math.abs(f.from - t) <= reach) near.push({ at: f.from, text: `${f.label} begins at ${fmtDuration(f.from)}` });
+  near.sort((a, b) => Math.abs(a.at - t) - Math.abs(b.at - t) || a.at - b.at);
+  const events = near.slice(0, HOVER_MAX_EVENTS).map((e) => e.text);
+  if (near.length > HOVER_MAX_EVENTS) events.push(`${near.length - HOVER_MAX_EVENTS} more here; drag to zoom in`);
+  readout.dataset.events = String(near.length);
+  readout.textContent = [`t = ${fmtDuration(t)}`, state ? `client ${state.state}` : 'client not connected', ...faults, ...events].join(' · ');
 }
