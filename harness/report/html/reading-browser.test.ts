@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { summarize, type ResultsFile } from '../../scenario/results.ts';
+import { readableMs } from '../../util/duration.ts';
+import { CHROMIUM_MISSING, chromiumAvailable, launchChromium, openFile, type Browser } from '../../../test/support/chromium.ts';
+import { fakeRun } from '../../../test/support/fake-run.ts';
+import { sampleResults } from '../../../test/support/sample-results.ts';
+import { renderHtml } from './render.ts';
+
+const OUT = path.resolve('reports', 'reading-browser-test');
+
+/** Writes a report and opens it, ready. */
+async function open(browser: Browser, name: string, results: ResultsFile): Promise<Page> {
+  fs.mkdirSync(OUT, { recursive: true });
+  const file = path.join(OUT, `${name}.html`);
+  fs.writeFileSync(file, renderHtml(results));
+  const { page, watch } = await openFile(browser.context, file);
+  await page.waitForSelector('body[data-ready="all"]');
+  expect(watch.problems).toEqual([]);
+  return page;
+}
+
+/** Moves the mouse over the chart where virtual time `t` is (its x scale runs from 0 to the end of the run). */
+async function hoverAt(page: Page, timeline: ReturnType<Page['locator']>, t: number): Promise<void> {
+  const endMs = Number(await timeline.getAttribute('data-end-ms'));
+  const box = (await timeline.locator('.u-over').boundingBox())!;
+  await page.mouse.move(box.x + (t / endMs) * box.width, box.y + box.height / 2);
+}
+
+if (!chromiumAvailable()) {
+  console.warn(`browser tests skipped: ${CHROMIUM_MISSING}`);
+  it.skip(CHROMIUM_MISSING, () => {});
+} else {
+  describe('reading the HTML report in headless chromium', () => {
+    let browser: Browser;
+    beforeAll(async () => {
+      browser = await launchChromium();
+    }, 60_000);
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    it('names the events under the cursor on a timeline, not only the time', async () => {
+      const results = await sampleResults();
+      const page = await open(browser, 'hover', results);
+      const run = results.runs.find((r) => r.scenario === 'restart: held to a schedule the client does not follow')!;
+      const detail = page.locator(`.detail[data-run-id="${run.id}"]`);
+      const timeline = detail.locator('.timeline[data-rendered="true"]');
+      await timeline.waitFor();
+      const dead = run.trace.find((e) => e.source === 'client:subject' && e.type === 'link.dead')!;
+      await hoverAt(page, timeline, dead.t);
+      const readout = detail.locator('.readout');
+      await expect.poll(() => readout.textContent()).toContain(`link declared dead at ${readableMs(dead.t)}`);
+      expect(await readout.textContent()).toMatch(/^t = \S+ · client /);
+      // Between events, the time alone.
+      const quiet = dead.t - 6_000;
+      expect(run.trace.some((e) => Math.abs(e.t - quiet) < 1_500)).toBe(false);
+      await hoverAt(page, timeline, quiet);
+      await expect.poll(() => readout.getAttribute('data-events')).toBe('0');
+      // Every off-schedule attempt is listed under the backoff chart, not only the verdict's first.
+      const problems = detail.locator('.backoff .problems li');
+      expect(await problems.count()).toBe(run.verdicts[0]!.measured.problems);
+      expect(await problems.first().textContent()).toMatch(/^outage 1, attempt \d+ waited \S+, allowed \S+$/);
+      await page.close();
+    }, 60_000);
+
+    it('cuts a 1 MB scenario name to a line, with the whole name on hover', async () => {
+      const huge = `nat idle ${'📱'.repeat(200)}${'x'.repeat(1_000_000)}`;
+      const runs = [fakeRun({ scenario: huge, status: 'fail', verdicts: [{ check: 'keepalive', status: 'fail', summary: `broke: ${huge}`, measured: {} }] }), fakeRun({ scenario: 'short' })];
+      const page = await open(browser, 'huge-name', { flatline: '0.1.0', seed: 1, summary: summarize(runs, 1), runs });
+      const name = page.locator('tr.run-row .scenario').first();
+      const shown = (await name.textContent())!;
+      expect(shown.length).toBeLessThanOrEqual(300);
+      expect(shown.endsWith('…')).toBe(true);
+      expect(shown).not.toMatch(/[\uD800-\uDBFF]…$/); // never half an emoji
+      expect(await name.getAttribute('title')).toBe(huge);
+      expect(await page.locator('tr.run-row .scenario').nth(1).getAttribute('title')).toBeNull();
+      const height = await page.evaluate(() => document.documentElement.scrollHeight);
+      expect(height).toBeLessThan(5_000);
+      await page.close();
+    }, 60_000);
+  });
+}
