@@ -7,6 +7,18 @@ export interface IoSource {
   busy(): boolean;
   /** A number that changes whenever the source makes progress. */
   progress(): number;
+  /** Names the source in a stall report. */
+  readonly name?: string;
+}
+
+/** What the settle loop learns from one look at the world's I/O. */
+export interface IoState {
+  /** Something is in flight that will finish without the clock moving. */
+  busy: boolean;
+  /** Some connection goes out of process (its peer answers in real time). */
+  external: boolean;
+  /** When busy: the first thing in flight, named (which socket, and what it waits for). */
+  waiting?: string;
 }
 
 type Side = 'client' | 'server';
@@ -16,10 +28,12 @@ type Side = 'client' | 'server';
  * diagnostics channels see third-party clients too) and answers one question for the settle loop:
  * is real I/O still in flight? Busy means any of:
  * - a socket still connecting;
- * - bytes a socket has not flushed to the kernel (writableLength);
+ * - bytes a socket has not flushed to the kernel (writableLength), or a FIN it has not sent;
  * - bytes flushed by one in-process socket that its in-process peer has not read yet;
- * - a FIN sent by one in-process socket that its peer has not seen;
+ * - a FIN sent by one in-process socket that its peer has not received;
  * - a connect to an in-process listener that the listener has not accepted yet.
+ * What a peer's application holds (its buffer full, or a FIN it has not read) is not in flight:
+ * it moves when the application reads, which takes a timer or an event, never real time.
  * It never adds 'data' listeners (that would change the sockets' flow mode); progress is read
  * from the sockets' byte counters instead.
  */
@@ -83,30 +97,34 @@ export class IoTracker {
     return sum;
   }
 
-  /** Whether bytes or connections are still in flight, and whether any in flight go out of process. */
-  state(): { busy: boolean; external: boolean } {
+  /** Whether bytes or connections are still in flight (and what waits), and whether any in flight go out of process. */
+  state(): IoState {
     let listening: Set<number> | undefined;
     let external = false;
+    const waiting = (what: string): IoState => ({ busy: true, external, waiting: what });
     for (const [s, side] of this.sockets) {
       if (s.destroyed) continue;
-      if (s.connecting || s.writableLength > 0) return { busy: true, external };
+      if (s.connecting) return waiting(`${describe(s, side)} is still connecting`);
       const peer = this.peerOf(s);
+      const held = peer !== undefined && heldByReader(peer);
+      if (s.writableLength > 0 && !held) return waiting(`${describe(s, side)} has ${bytes(s.writableLength)} not yet flushed to the kernel`);
+      if (s.writableEnded && !s.writableFinished && !held) return waiting(`${describe(s, side)} has not finished sending its FIN`);
       if (peer) {
-        if (peer.destroyed) continue;
+        if (peer.destroyed || held) continue;
         // node's HTTP server parses straight from the handle and leaves bytesRead behind; quiet rounds cover it
         const counted = !(peer as { parser?: unknown }).parser;
-        if (counted && s.bytesWritten > peer.bytesRead) return { busy: true, external };
-        if (s.writableFinished && !peer.readableEnded && peer.readable) return { busy: true, external };
+        if (counted && s.bytesWritten > peer.bytesRead) return waiting(`${describe(s, side)} wrote ${bytes(s.bytesWritten - peer.bytesRead)} its in-process peer has not read`);
+        if (s.writableFinished && !eofReceived(peer)) return waiting(`${describe(s, side)} sent a FIN its in-process peer has not seen`);
         continue;
       }
       if (side === 'client' && s.remotePort !== undefined) {
         listening ??= listeningPorts();
-        if (listening.has(s.remotePort)) return { busy: true, external }; // connected, not yet accepted
+        if (listening.has(s.remotePort)) return waiting(`${describe(s, side)} is connected to an in-process listener that has not accepted it`);
       }
       external = true;
     }
-    if (this.requests.size > 0) return { busy: true, external };
-    for (const src of this.sources) if (src.busy()) return { busy: true, external };
+    if (this.requests.size > 0) return waiting(`${this.requests.size} HTTP request(s) (fetch) still in progress`);
+    for (const src of this.sources) if (src.busy()) return waiting(`${src.name ?? 'an I/O source'} is busy`);
     return { busy: false, external };
   }
 
@@ -139,6 +157,19 @@ export class IoTracker {
 /** The undici channels that end a request: its last byte arrived, or it failed. */
 const REQUEST_ENDS = ['undici:request:trailers', 'undici:request:error'] as const;
 
+/**
+ * The application holds what reached this socket: its buffer is full (it paused the socket, or never
+ * read), so node has stopped reading from the kernel (stream.push returned false) until someone reads.
+ */
+function heldByReader(socket: net.Socket): boolean {
+  return socket.readableLength >= socket.readableHighWaterMark;
+}
+
+/** The peer's stream has read the FIN off the kernel ('end' then waits for node's queues or for a reader). */
+function eofReceived(socket: net.Socket): boolean {
+  return (socket as { _readableState?: { ended?: boolean } })._readableState?.ended === true;
+}
+
 /** Ports of the TCP listeners in this process. */
 function listeningPorts(): Set<number> {
   const ports = new Set<number>();
@@ -157,5 +188,24 @@ function listeningPorts(): Set<number> {
  * address and port, so only the whole tuple tells them apart.
  */
 function connectionKey(localAddress: string | undefined, localPort: number | undefined, remoteAddress: string | undefined, remotePort: number | undefined): string {
-  return `${localAddress}:${localPort}|${remoteAddress}:${remotePort}`;
+  return `${unmapped(localAddress)}:${localPort}|${unmapped(remoteAddress)}:${remotePort}`;
+}
+
+/**
+ * An IPv4-mapped IPv6 address as the IPv4 address it maps (RFC 4291 section 2.5.5.2): a listener on
+ * the default dual-stack address sees 127.0.0.1 as "::ffff:127.0.0.1", its client sees "127.0.0.1".
+ */
+export function unmapped(address: string | undefined): string | undefined {
+  return address?.toLowerCase().startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+}
+
+function bytes(n: number): string {
+  return n === 1 ? '1 byte' : `${n} bytes`;
+}
+
+/** "client socket 127.0.0.1:40001 -> 127.0.0.1:40000": which end, and its addresses. */
+function describe(s: net.Socket, side: Side): string {
+  const local = s.localAddress === undefined ? 'unbound' : `${s.localAddress}:${s.localPort}`;
+  const remote = s.remoteAddress === undefined ? 'not yet connected' : `${s.remoteAddress}:${s.remotePort}`;
+  return `${side === 'client' ? 'client' : 'accepted'} socket ${local} -> ${remote}`;
 }

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FaultNetwork } from '../net/network.ts';
 import { Trace } from '../trace/trace.ts';
@@ -131,6 +132,37 @@ describe('VirtualClock errors', () => {
     clock = VirtualClock.install();
     const err = await clock.run(new Promise(() => {})).catch((e: unknown) => e);
     expect(isFlatlineError(err, 'FLATLINE_ERR_CLOCK_STUCK')).toBe(true);
+  });
+
+  it('reports I/O that stopped moving as a stall naming the socket, never as a quiet world', async () => {
+    // A peer the tracker cannot see (another thread, as another process would be) that never reads:
+    // the client's bytes stay unflushed for good, and real time passing must not make that quiet.
+    const peer = new Worker(
+      `const net = require('node:net'); const { parentPort } = require('node:worker_threads');
+       const server = net.createServer({ pauseOnConnect: true }, () => {});
+       server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port));
+       parentPort.on('message', () => process.exit(0));`,
+      { eval: true },
+    );
+    try {
+      const port = await new Promise<number>((resolve) => peer.once('message', resolve));
+      clock = VirtualClock.install({ stallMs: 500 });
+      const socket = net.connect(port, '127.0.0.1');
+      socket.on('error', () => {});
+      socket.write(Buffer.alloc(64 * 1024 * 1024)); // more than the kernel buffers hold
+      let jumped = false;
+      clock.setTimeout(() => (jumped = true), 1000);
+      const err = await clock.advance(10 * MIN).catch((e: unknown) => e);
+      expect(isFlatlineError(err, 'FLATLINE_ERR_CLOCK_STALL')).toBe(true);
+      const where = `client socket 127.0.0.1:${socket.localPort} -> 127.0.0.1:${port}`;
+      expect((err as Error).message).toMatch(new RegExp(`^I/O stopped moving for 500ms of real time while ${where} has \\d+ bytes not yet flushed to the kernel`));
+      expect((err as Error).message).toMatch(/raise VirtualClock's stallMs/);
+      expect(jumped).toBe(false);
+      socket.destroy();
+    } finally {
+      peer.postMessage('exit');
+      await new Promise((resolve) => peer.once('exit', resolve));
+    }
   });
 
   it('stops a run at its virtual time limit', async () => {

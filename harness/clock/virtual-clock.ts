@@ -11,7 +11,11 @@ export interface VirtualClockOptions {
   quietRounds?: number;
   /** Extra real time to wait for out-of-process peers (an external broker) before counting quiet. */
   externalQuietMs?: number;
-  /** Real time a busy-but-frozen world may stay frozen before it counts as quiet (a peer that stopped reading). */
+  /**
+   * Real time I/O in flight may stand still (no byte, connect or close anywhere) before settle fails
+   * with FLATLINE_ERR_CLOCK_STALL naming the socket. Default 30 s: loopback I/O is done in
+   * microseconds, and even a SYN the kernel dropped is sent again 1 s later (see DEFAULT_STALL_MS).
+   */
   stallMs?: number;
 }
 
@@ -23,6 +27,13 @@ export interface RunOptions {
 }
 
 export { DEFAULT_EPOCH };
+
+/**
+ * Well under the runner's 60 s watchdog, so a stall is reported by name, and far above anything a
+ * loaded machine does to loopback I/O: a SYN a full backlog dropped is sent again 1 s later, then
+ * 2 s after that (Linux include/net/tcp.h TCP_TIMEOUT_INIT = 1 s, doubling per retry).
+ */
+const DEFAULT_STALL_MS = 30_000;
 
 /**
  * Virtual time over real sockets. While installed, setTimeout/setInterval/Date/performance.now are
@@ -43,7 +54,7 @@ export class VirtualClock extends FakeTimersClock {
     super(options.epoch);
     this.quietRounds = options.quietRounds ?? 2;
     this.externalQuietMs = options.externalQuietMs ?? 5;
-    this.stallMs = options.stallMs ?? 200;
+    this.stallMs = options.stallMs ?? DEFAULT_STALL_MS;
     this.io.start();
   }
 
@@ -67,7 +78,7 @@ export class VirtualClock extends FakeTimersClock {
       await nextIoTurn();
       if (this.aborted) throw this.aborted;
       const progress = this.io.progress();
-      const { busy, external } = this.io.state();
+      const { busy, external, waiting } = this.io.state();
       sawExternal ||= external && progress !== last;
       if (progress !== last) {
         last = progress;
@@ -75,7 +86,10 @@ export class VirtualClock extends FakeTimersClock {
         frozenSince = realTimers.dateNow();
         continue;
       }
-      if (busy && realTimers.dateNow() - frozenSince < this.stallMs) {
+      if (busy) {
+        // Real time passing never makes a busy world quiet: that would let virtual time run on
+        // while the bytes are still on their way, and the run would depend on the machine's load.
+        if (realTimers.dateNow() - frozenSince >= this.stallMs) throw stalled(this.stallMs, waiting);
         quiet = 0;
         continue;
       }
@@ -153,6 +167,16 @@ export class VirtualClock extends FakeTimersClock {
     const heap = (this.fake as unknown as { timerHeap?: { peek(): { callAt: number } | undefined } }).timerHeap;
     return heap?.peek()?.callAt;
   }
+}
+
+function stalled(stallMs: number, waiting: string | undefined): FlatlineError {
+  return new FlatlineError(
+    'FLATLINE_ERR_CLOCK_STALL',
+    `I/O stopped moving for ${formatMs(stallMs)} of real time while ${waiting ?? 'something was in flight'}, so virtual time cannot go on. ` +
+      'If that peer is out of process (an external broker or server), run the world in real time (--time-scale); ' +
+      'if it is in this process, something holds the socket without reading it or closing it; ' +
+      `if the machine is only overloaded, raise VirtualClock's stallMs.`,
+  );
 }
 
 /** One turn of the event loop: microtasks drain, then pending I/O callbacks run in the poll phase. */
