@@ -1,7 +1,10 @@
+import * as v from 'valibot';
+import { guaranteeSchema } from '../policy/outbox.ts';
+import { count, positiveDuration, strict } from '../schema/kit.ts';
 import type net from 'node:net';
 import mqtt, { Store, type IClientOptions, type MqttClient, type Packet } from 'mqtt';
 import type { Clock, TimerHandle } from '../clock/clock.ts';
-import { Backoff, type BackoffOptions } from '../policy/backoff.ts';
+import { Backoff, backoffOptionsSchema, type BackoffOptions } from '../policy/backoff.ts';
 import { oneOf, optionError, positiveMs, rejectUnknownKeys } from '../policy/options.ts';
 import type { ClientState, Guarantee } from '../trace/events.ts';
 import { encodeMqttPayload, mqttTopic, parseMqttUrl } from '../protocol/mqtt.ts';
@@ -228,6 +231,19 @@ export interface MqttClientOptions {
    */
   ackTimeout?: Duration;
 }
+
+/** The reference MQTT subject's options as a scenario writes them (the URL is the world's). */
+export const mqttClientOptionsSchema = strict(
+  {
+    keepalive: v.optional(positiveDuration),
+    backoff: v.optional(backoffOptionsSchema),
+    guarantee: v.optional(guaranteeSchema),
+    connectTimeout: v.optional(positiveDuration),
+    maxInflight: v.optional(count('messages in flight', { min: 1, max: 65_535 })),
+    ackTimeout: v.optional(positiveDuration),
+  },
+  'the MQTT client\'s options',
+) satisfies v.GenericSchema<Omit<MqttClientOptions, 'url'>>;
 
 export interface ResolvedMqttClientOptions {
   url: string;

@@ -1,5 +1,9 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import * as v from 'valibot';
+import type { BackoffExpectation } from '../checks/backoff.ts';
+import { guaranteeSchema } from '../policy/outbox.ts';
 import { oneOf, rejectUnknownKeys } from '../policy/options.ts';
+import { count, flag, strict, text } from '../schema/kit.ts';
 import { withSeededMathRandom } from '../util/rng.ts';
 import type { ClientState, Guarantee } from '../trace/events.ts';
 import { ClientEvents, type ClientAdapter, type ClientContext } from './adapter.ts';
@@ -17,11 +21,48 @@ export interface MqttjsProfile {
   subscribe?: string;
 }
 
-export interface MqttjsRawOptions {
+/**
+ * mqtt.js's own connect options that decide how it lives through a bad network, with mqtt.js's
+ * names, units and defaults (mqtt.js 5, build/lib/client.js defaultConnectOptions): what users
+ * of mqtt.js set and need judged. Anything not set stays mqtt.js's default.
+ */
+export const mqttjsOptionsSchema = strict(
+  {
+    /** QoS of the published messages: at-most-once 0, at-least-once 1 (default), exactly-once 2. */
+    guarantee: v.optional(guaranteeSchema),
+    /** Seconds; default 60; 0 turns keepalive off. mqtt.js declares the link dead 1.5 x keepalive after the last packet. */
+    keepalive: v.optional(count('seconds', { max: 65_535 })),
+    /** Milliseconds between reconnects; default 1000; 0 never reconnects. */
+    reconnectPeriod: v.optional(count('milliseconds')),
+    /** Milliseconds to wait for CONNACK; default 30000. */
+    connectTimeout: v.optional(count('milliseconds', { min: 1 })),
+    /** Default true; false keeps the session (subscriptions, QoS 1/2 state) across reconnects. */
+    clean: v.optional(flag('clean')),
+    /** Default: a random "mqttjs_" id, drawn from the run's seeded stream. */
+    clientId: v.optional(text('the client id')),
+  },
+  'the mqtt.js options',
+);
+export type MqttjsOptions = v.InferInput<typeof mqttjsOptionsSchema>;
+
+export interface MqttjsRawOptions extends MqttjsOptions {
   /** The broker, or the proxy in front of it. */
   url: string;
-  /** Only picks the QoS of published messages. Default 'at-least-once'. */
-  guarantee?: Guarantee;
+}
+
+/** mqtt.js's defaults for the options above (mqtt.js 5, build/lib/client.js defaultConnectOptions). */
+const MQTTJS_KEEPALIVE_S = 60;
+const MQTTJS_RECONNECT_PERIOD_MS = 1000;
+
+/** What mqtt.js set up with `options` promises: dead at 1.5 x keepalive (KeepaliveManager.js), a retry every reconnectPeriod. */
+export function mqttjsPromises(options: MqttjsOptions): { detectionBoundMs?: number; backoff?: BackoffExpectation; guarantee: Guarantee } {
+  const keepalive = options.keepalive ?? MQTTJS_KEEPALIVE_S;
+  const period = options.reconnectPeriod ?? MQTTJS_RECONNECT_PERIOD_MS;
+  return {
+    ...(keepalive > 0 && { detectionBoundMs: Math.ceil(keepalive * 1000 * 1.5) }),
+    ...(period > 0 && { backoff: { exact: [period] } }),
+    guarantee: options.guarantee ?? 'at-least-once',
+  };
 }
 
 /**
@@ -48,13 +89,14 @@ export class MqttjsRawClient implements ClientAdapter {
     private readonly profile: MqttjsProfile = {},
   ) {
     const where = `mqtt.js client "${ctx.name}"`;
-    rejectUnknownKeys(options, ['url', 'guarantee'], where);
-    this.url = checkMqttUrl(options.url, where);
-    this.qos = QOS[oneOf(options.guarantee ?? 'at-least-once', GUARANTEES, where, 'guarantee')];
+    const { url, guarantee, ...connect } = options;
+    rejectUnknownKeys(connect, Object.keys(mqttjsOptionsSchema.entries), where);
+    this.url = checkMqttUrl(url, where);
+    this.qos = QOS[oneOf(guarantee ?? 'at-least-once', GUARANTEES, where, 'guarantee')];
     this.events = new ClientEvents(ctx);
     // manualConnect only defers the first connect to connect(); it changes nothing mqtt.js does after.
     // Its default client id is Math.random's: drawn from the subject's seeded stream, so runs repeat.
-    this.client = withSeededMathRandom(ctx.rng.fork('mqttjs'), () => mqtt.connect(this.url, { manualConnect: true, ...profile.connect }));
+    this.client = withSeededMathRandom(ctx.rng.fork('mqttjs'), () => mqtt.connect(this.url, { manualConnect: true, ...connect, ...profile.connect }));
     this.link = new MqttLinkObserver(this.client, this.events, ctx.clock, {
       opened: () => this.opened(),
       closed: () => this.lost(),

@@ -1,7 +1,9 @@
+import * as v from 'valibot';
 import type { TimerHandle } from '../clock/clock.ts';
-import { Backoff, type BackoffOptions } from '../policy/backoff.ts';
-import { Heartbeat, type HeartbeatOptions } from '../policy/heartbeat.ts';
-import { Outbox, type OutboxOptions } from '../policy/outbox.ts';
+import { Backoff, backoffOptionsSchema, type BackoffOptions } from '../policy/backoff.ts';
+import { Heartbeat, heartbeatOptionsSchema, type HeartbeatOptions } from '../policy/heartbeat.ts';
+import { Outbox, outboxOptionsSchema, type OutboxOptions } from '../policy/outbox.ts';
+import { positiveDuration, strict } from '../schema/kit.ts';
 import type { ClientState } from '../trace/events.ts';
 import { toMs, type Duration } from '../util/duration.ts';
 import { ClientEvents, type ClientAdapter, type ClientContext } from './adapter.ts';
@@ -18,6 +20,12 @@ export interface ReferenceClientOptions {
   /** A connection not open within this long counts as failed. Default '10s'. */
   connectTimeout?: Duration;
 }
+
+/** The options of the reference TCP and WebSocket subjects, as a scenario writes them. */
+export const referenceClientOptionsSchema = strict(
+  { heartbeat: v.optional(heartbeatOptionsSchema), backoff: v.optional(backoffOptionsSchema), outbox: v.optional(outboxOptionsSchema), connectTimeout: v.optional(positiveDuration) },
+  'the reference client\'s options',
+) satisfies v.GenericSchema<ReferenceClientOptions>;
 
 /**
  * What a careful engineer builds (DESIGN.md, "Reference clients"): a ready state machine,

@@ -54,7 +54,7 @@ export function natProbes({ heartbeatMs, replyTimeoutMs, subject, profile }: Nat
     horizon: windowMs + 1_000,
     finding: predicted.keepsAlive ? undefined : `predicted: ${predicted.verdict}`,
   };
-  const mappingLost = { name: 'mapping-lost', type: 'nat_idle', stream: 'downstream', attributes: { timeout: 1, refresh: profile.refresh, on_expiry: profile.onExpiry } };
+  const mappingLost = { name: 'mapping-lost', type: 'nat_idle', stream: 'downstream' as const, attributes: { timeout: 1, refresh: profile.refresh, on_expiry: profile.onExpiry } };
   const detection: Scenario = {
     name: `nat detection [${label}]`,
     description: `the ${profile.name} mapping is lost 1 ms after the last traffic (${profile.onExpiry}): the worst case for noticing it`,

@@ -1,3 +1,5 @@
+import * as v from 'valibot';
+import { count, duration, flag, positiveDuration, strict, word } from '../schema/kit.ts';
 import type { Clock } from '../clock/clock.ts';
 import { toMs, type Duration } from '../util/duration.ts';
 import type { Rng } from '../util/rng.ts';
@@ -28,6 +30,19 @@ export interface BackoffOptions {
   /** A connection that stayed up this long starts the schedule again. Default '30s'; '0s' resets on every connect. */
   resetAfter?: Duration;
 }
+
+/** The policy's options as a scenario writes them (bounds between them are checked when it is built). */
+export const backoffOptionsEntries = {
+  immediateFirst: v.optional(flag('immediateFirst')),
+  base: v.optional(positiveDuration),
+  factor: v.optional(count('growth per retry', { min: 1, integer: false })),
+  cap: v.optional(duration),
+  maxAttempts: v.optional(count('attempts')),
+  jitter: v.optional(word(['none', 'full', 'equal', 'decorrelated'], 'a jitter')),
+  resetAfter: v.optional(duration),
+};
+
+export const backoffOptionsSchema = strict(backoffOptionsEntries, 'a backoff policy') satisfies v.GenericSchema<BackoffOptions>;
 
 export interface ResolvedBackoffOptions {
   immediateFirst: boolean;

@@ -1,3 +1,5 @@
+import * as v from 'valibot';
+import { positiveDuration, strict, word } from '../schema/kit.ts';
 import type { Clock, TimerHandle } from '../clock/clock.ts';
 import { formatMs, type Duration } from '../util/duration.ts';
 import { oneOf, positiveMs, rejectUnknownKeys } from './options.ts';
@@ -18,6 +20,12 @@ export interface HeartbeatOptions {
   /** Default 'received'. */
   idleBasis?: IdleBasis;
 }
+
+/** What a scenario may write for a heartbeat; checked before the run. */
+export const heartbeatOptionsSchema = strict(
+  { interval: v.optional(positiveDuration), timeout: v.optional(positiveDuration), idleBasis: v.optional(word(['received', 'any'], 'an idle basis')) },
+  'a heartbeat',
+) satisfies v.GenericSchema<HeartbeatOptions>;
 
 export interface ResolvedHeartbeatOptions {
   intervalMs: number;

@@ -1,3 +1,5 @@
+import * as v from 'valibot';
+import { count, positiveDuration, strict, word } from '../schema/kit.ts';
 import type { Clock, TimerHandle } from '../clock/clock.ts';
 import type { Guarantee } from '../trace/events.ts';
 import { formatMs, type Duration } from '../util/duration.ts';
@@ -24,6 +26,15 @@ export interface OutboxOptions {
    */
   maxRetries?: number;
 }
+
+/** Guarantees by name, for schemas: the words a scenario may write. */
+export const guaranteeSchema = word(['at-most-once', 'at-least-once', 'exactly-once'], 'a delivery guarantee') satisfies v.GenericSchema<Guarantee>;
+
+/** An outbox as a scenario writes it (the id prefix is the client's name, never the user's). */
+export const outboxOptionsSchema = strict(
+  { guarantee: v.optional(guaranteeSchema), resendAfter: v.optional(positiveDuration), maxRetries: v.optional(count('retries')) },
+  'an outbox',
+) satisfies v.GenericSchema<Omit<OutboxOptions, 'idPrefix'>>;
 
 export interface ResolvedOutboxOptions {
   guarantee: Guarantee;

@@ -1,16 +1,70 @@
-import { checkBackoff } from '../checks/backoff.ts';
+import * as v from 'valibot';
+import { checkBackoff, type BackoffExpectation } from '../checks/backoff.ts';
 import { checkDelivery } from '../checks/delivery.ts';
 import { checkDetection, checkNoFalseAlarm } from '../checks/detection.ts';
 import { checkKeepalive } from '../checks/keepalive.ts';
 import type { Moment } from '../checks/moment.ts';
 import { errored, type Verdict } from '../checks/verdict.ts';
+import { backoffOptionsEntries, type BackoffOptions } from '../policy/backoff.ts';
+import { guaranteeSchema } from '../policy/outbox.ts';
+import { count, duration, flag, positiveDuration, strict, tagged, text } from '../schema/kit.ts';
 import { toMs } from '../util/duration.ts';
-import type { CheckSpec, MomentSpec } from './scenario.ts';
-import type { SubjectPromises } from './subjects.ts';
+import { backoffExpectation, type SubjectPromises } from './subjects.ts';
 import type { TraceEvent } from '../trace/trace.ts';
 
 /** The reference client's default H + T: what a subject that promises no detection is held to. */
 export const BASELINE_DETECTION_MS = 190_000;
+
+const toxicMoment = strict({ toxic: text('a toxic name') }, 'a moment "when toxic X was added"');
+const eventMoment = strict({ event: text('an event type') }, 'a moment "at the first event of a type"');
+
+/** A point in the run for a check: a time ("5m"), { toxic: NAME } (when it was added) or { event: TYPE } (its first occurrence). */
+export const momentSchema = v.lazy((input) => (input !== null && typeof input === 'object' ? ('event' in input ? eventMoment : toxicMoment) : duration));
+export type MomentSpec = v.InferInput<typeof momentSchema>;
+
+const delays = (what: string) => v.pipe(v.array(count(`milliseconds: ${what}`), `must be a list of delays in milliseconds`), v.minLength(1, 'must list at least the first delay'));
+
+/**
+ * What the backoff check holds the reconnects to: the schedule itself (`exact` delays without
+ * jitter, `bounds` with it, in ms), or a policy written as a client is configured
+ * (`{ base: '1s', factor: 2, cap: '8s' }`, harness/policy/backoff.ts), whose schedule flatline works out.
+ */
+export const backoffExpectationSchema = v.pipe(
+  strict(
+    {
+      exact: v.optional(delays('the delay before each attempt')),
+      bounds: v.optional(v.array(strict({ min: count('milliseconds'), max: count('milliseconds') }, 'a delay range'))),
+      toleranceMs: v.optional(count('milliseconds')),
+      giveUpAfter: v.optional(count('attempts', { min: 1 })),
+      resetAfterMs: v.optional(count('milliseconds')),
+      ...backoffOptionsEntries,
+    },
+    'a backoff expectation',
+  ),
+  v.check((e) => {
+    const schedule = ['exact', 'bounds', 'toleranceMs', 'giveUpAfter', 'resetAfterMs'].filter((k) => k in e).length;
+    const policy = Object.keys(backoffOptionsEntries).filter((k) => k in e).length;
+    return !(schedule && policy) && !(e.exact && e.bounds) && (schedule + policy > 0);
+  }, 'give either the schedule (exact or bounds, toleranceMs, giveUpAfter, resetAfterMs) or a policy (base, factor, cap, immediateFirst, jitter, maxAttempts, resetAfter), one of them, not both'),
+);
+export type BackoffExpectationSpec = v.InferInput<typeof backoffExpectationSchema>;
+
+export const checkSchema = tagged(
+  'check',
+  [
+    /** From `death` to the client's link.dead, within `bound` (default: the subject's promise, e.g. H + T). */
+    strict({ check: v.literal('detection'), death: momentSchema, bound: v.optional(duration) }, 'a detection check'),
+    /** No link.dead between `from` and `to` (default: the end of the run). */
+    strict({ check: v.literal('no-false-alarm'), from: momentSchema, to: v.optional(momentSchema) }, 'a no-false-alarm check'),
+    /** No break or reconnect for `window` from the first connect (e.g. 3 x the NAT timeout). */
+    strict({ check: v.literal('keepalive'), window: positiveDuration }, 'a keepalive check'),
+    /** Reconnect delays against `expect` (default: the subject's own schedule). */
+    strict({ check: v.literal('backoff'), expect: v.optional(backoffExpectationSchema) }, 'a backoff check'),
+    strict({ check: v.literal('delivery'), guarantee: guaranteeSchema, ordered: v.optional(flag('ordered')) }, 'a delivery check'),
+  ],
+  'a check',
+);
+export type CheckSpec = v.InferInput<typeof checkSchema>;
 
 export function toMoment(spec: MomentSpec, where: string): Moment {
   if (typeof spec === 'object' && 'toxic' in spec) return { type: 'toxic.added', toxic: spec.toxic };
@@ -23,6 +77,13 @@ export function natTimeoutOf(events: readonly TraceEvent[]): number | undefined 
   const nat = events.find((e) => e.type === 'toxic.added' && e.toxicType === 'nat_idle');
   const timeout = (nat?.attributes as { timeout?: unknown } | undefined)?.timeout;
   return typeof timeout === 'number' ? timeout : undefined;
+}
+
+/** The expectation as the check reads it: a policy becomes the schedule it gives. */
+export function toBackoffExpectation(spec: BackoffExpectationSpec): BackoffExpectation {
+  const policyKeys = Object.keys(backoffOptionsEntries).filter((k) => k in spec);
+  if (policyKeys.length === 0) return spec as BackoffExpectation;
+  return backoffExpectation(spec as BackoffOptions);
 }
 
 /**
@@ -49,7 +110,7 @@ export function judge(checks: CheckSpec[], events: TraceEvent[], client: string,
       case 'keepalive':
         return checkKeepalive(events, { client, windowMs: toMs(spec.window, `${where}.window`), natTimeoutMs: natTimeoutOf(events), endAt });
       case 'backoff': {
-        const promised = spec.expect ?? promises.backoff;
+        const promised = spec.expect === undefined ? promises.backoff : toBackoffExpectation(spec.expect);
         if (!promised) return errored('backoff', 'the subject promises no reconnect schedule; give the check an `expect`');
         const expect = noiseMs > 0 ? { ...promised, toleranceMs: Math.max(promised.toleranceMs ?? 0, noiseMs) } : promised;
         return checkBackoff(events, { client, expect, endAt });

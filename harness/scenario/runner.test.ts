@@ -37,14 +37,14 @@ describe('runScenario', () => {
   });
 
   it.each([
-    [{ subject: { kind: 'telnet' } }, /scenario "base": unknown subject "telnet"; known subjects: tcp, ws/],
-    [{ horizon: '-5m' }, /scenario "base": horizon: "-5m" is not a duration/],
+    [{ subject: { kind: 'telnet' } }, /^inline\.scenario\.ts: scenario "base": subject\.kind: unknown subject "telnet"; known subjects: tcp, ws/],
+    [{ horizon: '-5m' }, /scenario "base": horizon: must be a duration like "3m".* \(got "-5m"\)/],
     [{ timeline: [{ at: '20m', do: 'connect' }] }, /timeline\[0\]\.at "20m" is after the horizon "15m"/],
-    [{ timeline: [{ at: 0, do: 'explode' }] }, /timeline\[0\]\.do "explode" is not a step/],
-    [{ checks: [] }, /checks must list at least one check/],
-    [{ subject: { kind: 'tcp', options: { heartbeat: { interval: '-1s' } } } }, /heartbeat/],
-    [{ timeline: [{ at: '1m', do: 'add-toxic', toxic: { type: 'latency', attributes: { latency: -5 } } }] }, /adding toxic "latency" to proxy "server" failed: 400 toxic "latency_downstream" \(latency\): attribute "latency" must be at least 0 ms \(got -5\)/],
-    [{ timeline: [{ at: '1m', do: 'add-toxic', toxic: { type: 'lag' } }] }, /failed: 400 invalid toxic type: "lag" \(known types: latency, bandwidth/],
+    [{ timeline: [{ at: 0, do: 'explode' }] }, /timeline\[0\]\.do: "explode" is not a step \(one of connect, disconnect/],
+    [{ checks: [] }, /checks: must list at least one check/],
+    [{ subject: { kind: 'tcp', options: { heartbeat: { interval: '-1s' } } } }, /subject\.options\.heartbeat\.interval: must be a duration/],
+    [{ timeline: [{ at: '1m', do: 'add-toxic', toxic: { type: 'latency', attributes: { latency: -5 } } }] }, /timeline\[0\]\.toxic\.attributes\.latency: must be a number of ms >= 0 \(got -5\)/],
+    [{ timeline: [{ at: '1m', do: 'add-toxic', toxic: { type: 'lag' } }] }, /timeline\[0\]\.toxic\.type: "lag" is not a toxic type \(one of latency, bandwidth/],
   ])('reports a bad scenario as an error naming what is wrong: %j', async (patch, message) => {
     const result = await run(patch);
     expect(result.status).toBe('error');

@@ -1,14 +1,12 @@
 import { realTimers } from '../clock/clock.ts';
-import type { ClientAdapter } from '../clients/adapter.ts';
-import type { ReferenceServer } from '../servers/server.ts';
 import { findProfile, toNatIdleAttributes } from '../nat/profiles.ts';
 import { toMs } from '../util/duration.ts';
 import { FlatlineError, isFlatlineError } from '../util/errors.ts';
 import { embeddedFaults, remoteFaults, type FaultSetup, type RemoteToxiproxy } from './fault-setup.ts';
-import type { FaultBackend } from './faults.ts';
 import { judge } from './judge.ts';
 import { statusOf, type RunResult } from './results.ts';
-import type { NetworkSpec, Scenario, Step } from './scenario.ts';
+import type { NetworkSpec, Scenario } from './scenario.ts';
+import { applyStep, type Step, type StepTargets } from './steps.ts';
 import { findSubject } from './subjects.ts';
 import '../subjects/index.ts'; // registers the gallery subjects (rws, socketio, the seed articles' clients)
 import { validateScenario } from './validate.ts';
@@ -61,7 +59,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   let setup: FaultSetup | undefined;
   let watchdog: ReturnType<typeof realTimers.setTimeout> | undefined;
   try {
-    validateScenario(scenario);
+    validateScenario(scenario, options.file);
     const horizon = toMs(scenario.horizon, 'horizon');
     const subject = findSubject(scenario.subject.kind);
     const subjectOptions = scenario.subject.options ?? {};
@@ -81,7 +79,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const { faults } = setup;
     for (const toxic of initialToxics(scenario.network)) await w.act(() => faults.addToxic(SERVER, toxic));
     const client = w.addClient(subject.createClient(w.clientContext(SUBJECT), setup.target, subjectOptions));
-    await playTimeline(w, scenario.timeline, { client, server, faults });
+    await playTimeline(w, scenario.timeline, { client, server, faults, proxy: SERVER });
     await w.idle(horizon - w.elapsed());
     const events = w.trace.events.slice(); // what teardown does afterwards is not part of the run
     const noiseMs = timeScale === undefined ? 0 : REAL_NOISE_MS / timeScale;
@@ -103,45 +101,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   }
 }
 
-/** What the timeline acts on. */
-interface Targets {
-  client: ClientAdapter;
-  server: ReferenceServer;
-  faults: FaultBackend;
-}
-
-async function playTimeline(world: World, timeline: Step[], targets: Targets): Promise<void> {
+async function playTimeline(world: World, timeline: Step[], targets: StepTargets): Promise<void> {
   const steps = timeline.map((step, i) => ({ step, at: toMs(step.at, `timeline[${i}].at`), i })).sort((a, b) => a.at - b.at || a.i - b.i);
   for (const { step, at } of steps) {
     const now = world.elapsed();
     if (at > now) await world.idle(at - now);
-    await world.act(() => apply(world, step, targets));
-  }
-}
-
-async function apply(world: World, step: Step, { client, server, faults }: Targets): Promise<void> {
-  switch (step.do) {
-    case 'connect':
-      return client.connect();
-    case 'disconnect':
-      return client.disconnect();
-    case 'send': {
-      const every = toMs(step.every ?? '1s', 'send.every');
-      for (let i = 0; i < (step.count ?? 1); i++) world.clock.setTimeout(() => client.send({ n: i }), i * every);
-      return;
-    }
-    case 'add-toxic':
-      return faults.addToxic(SERVER, step.toxic);
-    case 'remove-toxic':
-      return faults.removeToxic(SERVER, step.name);
-    case 'stop-server':
-      return server.stop(step.mode);
-    case 'start-server':
-      return server.start();
-    case 'disable-proxy':
-      return faults.setEnabled(SERVER, false);
-    case 'enable-proxy':
-      return faults.setEnabled(SERVER, true);
+    await world.act(() => applyStep(world, step, targets));
   }
 }
 

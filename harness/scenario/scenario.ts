@@ -1,82 +1,82 @@
-import type { BackoffExpectation } from '../checks/backoff.ts';
-import type { ToxicInput } from '../net/toxic-collection.ts';
-import type { HeartbeatOptions } from '../policy/heartbeat.ts';
-import type { StopMode } from '../servers/server.ts';
-import type { Duration } from '../util/duration.ts';
-import type { Guarantee } from '../trace/events.ts';
+import * as v from 'valibot';
+import { NAT_PROFILES } from '../nat/profiles.ts';
+import { toxicInputSchema } from '../net/toxic-schema.ts';
+import { heartbeatOptionsSchema } from '../policy/heartbeat.ts';
+import { count, flag, positiveDuration, strict, text, word } from '../schema/kit.ts';
+import { checkSchema } from './judge.ts';
+import { stepSchema } from './steps.ts';
+import type { SubjectSpec } from './subjects.ts';
+
+export type { BackoffExpectationSpec, CheckSpec, MomentSpec } from './judge.ts';
+export type { Step } from './steps.ts';
+export type { SubjectKinds, SubjectSpec } from './subjects.ts';
+
+/**
+ * The scenario's schemas, one per part (steps in steps.ts, checks in judge.ts, toxics in
+ * net/toxic-schema.ts, subject options with each subject), and the types inferred from them:
+ * what an editor flags is what `flatline run` refuses.
+ */
+
+export const serverSchema = strict(
+  {
+    /** Drop duplicate message ids (exactly-once). Default: true when the subject's guarantee is exactly-once. */
+    dedupe: v.optional(flag('dedupe')),
+    /** Server-side ping that drops silent clients. */
+    ping: v.optional(heartbeatOptionsSchema),
+  },
+  'a server',
+);
+export type ServerSpec = v.InferInput<typeof serverSchema>;
+
+const natProfile = word(NAT_PROFILES.map((p) => p.id) as [string, ...string[]], 'a NAT profile (see `flatline nat`)');
+const natAttributes = strict(
+  { timeout: positiveDuration, refresh: v.optional(word(['both', 'upstream', 'downstream'], 'a refresh direction')), on_expiry: v.optional(word(['drop', 'reset', 'reset_both'], 'an expiry action')) },
+  'a NAT',
+);
+
+export const networkSchema = strict(
+  {
+    /** Toxics present from the start, in Toxiproxy's JSON shape. */
+    toxics: v.optional(v.array(toxicInputSchema, 'must be a list of toxics')),
+    /** A NAT profile id (see `flatline nat`) or nat_idle attributes, applied from the start as toxic "nat". */
+    nat: v.optional(v.lazy((input) => (typeof input === 'string' ? natProfile : natAttributes))),
+  },
+  'a network',
+);
+export type NetworkSpec = v.InferInput<typeof networkSchema>;
+
+/** Which client to drive: the kind is checked against the registry, the options against that subject's schema. */
+const subjectShape = strict({ kind: text('a subject kind'), options: v.optional(v.record(v.string(), v.unknown(), 'must be the subject\'s options, an object')) }, 'a subject');
 
 /**
  * A scenario: one subject (a client and its settings), the server it talks to, the network in
  * between (a proxy with toxics), a timeline in virtual time, and the checks that judge the trace.
  * Scenario files export one scenario, a matrix, or an array of them as their default export.
  */
-export interface Scenario {
-  name: string;
-  description?: string;
-  subject: SubjectSpec;
-  server?: ServerSpec;
-  network?: NetworkSpec;
-  timeline: Step[];
-  checks: CheckSpec[];
-  /** How much virtual time the run covers; steps must fall inside it. */
-  horizon: Duration;
-  /** Default: the --seed given to `flatline run`, else 1. */
-  seed?: number;
-  /**
-   * The subject is known to fall short here (an off-the-shelf client with no heartbeat, say).
-   * Its failing verdicts are then an expected finding, shown in the results, not a suite failure.
-   */
-  finding?: string;
-  tags?: string[];
-}
-
-/** Which client to drive: a registered subject kind and its options (see scenario/subjects.ts). */
-export interface SubjectSpec {
-  kind: string;
-  options?: Record<string, unknown>;
-}
-
-export interface ServerSpec {
-  /** Drop duplicate message ids (exactly-once). Default: true when the subject's guarantee is exactly-once. */
-  dedupe?: boolean;
-  /** Server-side ping that drops silent clients. */
-  ping?: HeartbeatOptions;
-}
-
-export interface NetworkSpec {
-  /** Toxics present from the start, in Toxiproxy's JSON shape. */
-  toxics?: ToxicInput[];
-  /** A NAT profile id (see `flatline nat`) or nat_idle attributes, applied from the start as toxic "nat". */
-  nat?: string | { timeout: Duration; refresh?: 'both' | 'upstream' | 'downstream'; on_expiry?: 'drop' | 'reset' | 'reset_both' };
-}
-
-/** One thing the timeline does at a virtual time. */
-export type Step = { at: Duration } & (
-  | { do: 'connect' }
-  | { do: 'disconnect' }
-  /** `count` messages, one every `every` (default 1s). */
-  | { do: 'send'; count?: number; every?: Duration }
-  | { do: 'add-toxic'; toxic: ToxicInput }
-  | { do: 'remove-toxic'; name: string }
-  | { do: 'stop-server'; mode?: StopMode }
-  | { do: 'start-server' }
-  | { do: 'disable-proxy' }
-  | { do: 'enable-proxy' }
+export const scenarioSchema = strict(
+  {
+    name: text('the scenario name'),
+    description: v.optional(v.string()),
+    subject: subjectShape,
+    server: v.optional(serverSchema),
+    network: v.optional(networkSchema),
+    timeline: v.array(stepSchema, 'must be a list of steps like { at: "1m", do: "connect" }'),
+    checks: v.pipe(v.array(checkSchema, 'must be a list of checks'), v.minLength(1, 'must list at least one check; a scenario that judges nothing cannot pass or fail')),
+    /** How much virtual time the run covers; steps must fall inside it. */
+    horizon: positiveDuration,
+    /** Default: the --seed given to `flatline run`, else 1. */
+    seed: v.optional(count('seed', { max: 2 ** 32 - 1 })),
+    /**
+     * The subject is known to fall short here (an off-the-shelf client with no heartbeat, say).
+     * Its failing verdicts are then an expected finding, shown in the results, not a suite failure.
+     */
+    finding: v.optional(text('the finding')),
+    tags: v.optional(v.array(v.string())),
+  },
+  'a scenario',
 );
 
-/** A point in the run for a check: a time, "when toxic X was added", or the first event of a type. */
-export type MomentSpec = Duration | { toxic: string } | { event: string };
-
-export type CheckSpec =
-  /** From `death` to the client's link.dead, within `bound` (default: the subject's promise, e.g. H + T). */
-  | { check: 'detection'; death: MomentSpec; bound?: Duration }
-  /** No link.dead between `from` and `to` (default: the end of the run). */
-  | { check: 'no-false-alarm'; from: MomentSpec; to?: MomentSpec }
-  /** No break or reconnect for `window` from the first connect (e.g. 3 x the NAT timeout). */
-  | { check: 'keepalive'; window: Duration }
-  /** Reconnect delays against `expect` (default: the subject's own schedule). */
-  | { check: 'backoff'; expect?: BackoffExpectation }
-  | { check: 'delivery'; guarantee: Guarantee; ordered?: boolean };
+export type Scenario = Omit<v.InferInput<typeof scenarioSchema>, 'subject'> & { subject: SubjectSpec };
 
 export function defineScenario(scenario: Scenario): Scenario {
   return scenario;

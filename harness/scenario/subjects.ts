@@ -1,6 +1,7 @@
+import type * as v from 'valibot';
 import type { BackoffExpectation } from '../checks/backoff.ts';
 import type { ClientAdapter, ClientContext } from '../clients/adapter.ts';
-import type { ReferenceClientOptions } from '../clients/reference-client.ts';
+import { referenceClientOptionsSchema, type ReferenceClientOptions } from '../clients/reference-client.ts';
 import { createTcpClient } from '../clients/tcp-client.ts';
 import { createWsClient } from '../clients/ws-client.ts';
 import type { HostPort } from '../net/address.ts';
@@ -10,10 +11,11 @@ import { resolveOutboxOptions } from '../policy/outbox.ts';
 import type { ReferenceServer, ServerContext } from '../servers/server.ts';
 import { TcpServer } from '../servers/tcp-server.ts';
 import { WsServer } from '../servers/ws-server.ts';
-import { MqttReferenceClient, resolveMqttClientOptions, type MqttClientOptions } from '../clients/mqtt-client.ts';
-import { MqttjsRawClient } from '../clients/mqttjs-raw.ts';
+import { MqttReferenceClient, mqttClientOptionsSchema, resolveMqttClientOptions, type MqttClientOptions } from '../clients/mqtt-client.ts';
+import { mqttjsOptionsSchema, MqttjsRawClient, mqttjsPromises, type MqttjsOptions } from '../clients/mqttjs-raw.ts';
 import { MqttBroker } from '../servers/mqtt-broker.ts';
 import { brokerFromUrl } from '../servers/mosquitto.ts';
+import { didYouMean } from '../util/closest.ts';
 import { FlatlineError } from '../util/errors.ts';
 import type { Guarantee } from '../trace/events.ts';
 import type { ServerSpec } from './scenario.ts';
@@ -26,27 +28,52 @@ export interface SubjectPromises {
   guarantee?: Guarantee;
 }
 
+/**
+ * Every subject kind and the options it takes, for the editor: `subject: { kind: 'mqttjs', options: {...} }`
+ * is typed from here. A subject registered elsewhere adds itself the same way:
+ *
+ *   declare module 'flatline/adapter' { interface SubjectKinds { 'my-client': MyOptions } }
+ */
+export interface SubjectKinds {
+  tcp: ReferenceClientOptions;
+  ws: ReferenceClientOptions;
+  mqtt: Omit<MqttClientOptions, 'url'>;
+  mqttjs: MqttjsOptions;
+}
+
+/** The options type of a subject that takes none. */
+export type NoOptions = Record<string, never>;
+
+/** Which client to drive: a registered subject kind and its options. */
+export type SubjectSpec = { [K in keyof SubjectKinds]: { kind: K; options?: SubjectKinds[K] } }[keyof SubjectKinds];
+
 /** A kind of client flatline can drive, with the server it talks to. */
-export interface SubjectDefinition {
+export interface SubjectDefinition<O = Record<string, unknown>> {
   kind: string;
   protocol: 'tcp' | 'ws' | 'mqtt';
   description: string;
-  promises(options: Record<string, unknown>): SubjectPromises;
+  /**
+   * What `subject.options` may hold, checked before the run (with the closest name for a typo).
+   * Without one the subject takes no options.
+   */
+  options?: v.GenericSchema<O>;
+  promises(options: O): SubjectPromises;
   /** `brokerUrl`: an external MQTT broker to use instead of an in-process one (MQTT subjects only). */
   createServer(ctx: ServerContext, spec: ServerSpec & { dedupe: boolean; brokerUrl?: string }): ReferenceServer | Promise<ReferenceServer>;
-  createClient(ctx: ClientContext, target: HostPort, options: Record<string, unknown>): ClientAdapter;
+  createClient(ctx: ClientContext, target: HostPort, options: O): ClientAdapter;
 }
 
-const registry = new Map<string, SubjectDefinition>();
+const registry = new Map<string, SubjectDefinition<any>>();
 
-export function registerSubject(definition: SubjectDefinition): void {
+/** Adds a subject kind (a later registration of the same kind replaces the earlier one). */
+export function registerSubject<O>(definition: SubjectDefinition<O>): void {
   registry.set(definition.kind, definition);
 }
 
-export function findSubject(kind: string): SubjectDefinition {
+export function findSubject(kind: string): SubjectDefinition<any> {
   const subject = registry.get(kind);
   if (!subject) {
-    throw new FlatlineError('FLATLINE_ERR_SCENARIO', `unknown subject "${kind}"; known subjects: ${[...registry.keys()].join(', ')}`);
+    throw new FlatlineError('FLATLINE_ERR_SCENARIO', `unknown subject "${kind}"${didYouMean(kind, registry.keys())}; known subjects: ${[...registry.keys()].join(', ')}`);
   }
   return subject;
 }
@@ -84,7 +111,7 @@ function registerReference(
   createServer: SubjectDefinition['createServer'],
   createClient: (ctx: ClientContext, target: HostPort, options: ReferenceClientOptions) => ClientAdapter,
 ): void {
-  registerSubject({ kind, protocol: kind, description, promises: (options) => referencePromises(options as ReferenceClientOptions), createServer, createClient });
+  registerSubject<ReferenceClientOptions>({ kind, protocol: kind, description, options: referenceClientOptionsSchema, promises: referencePromises, createServer, createClient });
 }
 
 registerReference(
@@ -104,28 +131,26 @@ registerReference(
 /** The in-process aedes broker, or the external broker `flatline run --mqtt-url` names (mosquitto, say). */
 const mqttBroker: SubjectDefinition['createServer'] = (ctx, spec) => (spec.brokerUrl ? brokerFromUrl(ctx, spec.brokerUrl) : new MqttBroker(ctx));
 
-registerSubject({
+registerSubject<Omit<MqttClientOptions, 'url'>>({
   kind: 'mqtt',
   protocol: 'mqtt',
   description: 'reference MQTT client: mqtt.js with keepalive as the heartbeat (default 3m), QoS 0/1/2, flatline backoff',
+  options: mqttClientOptionsSchema,
   promises: (options) => {
-    const o = resolveMqttClientOptions({ ...(options as Omit<MqttClientOptions, 'url'>), url: 'mqtt://placeholder' });
+    const o = resolveMqttClientOptions({ ...options, url: 'mqtt://placeholder' });
     // mqtt.js declares the link dead 1.5 x keepalive after the last ack it saw
     return { detectionBoundMs: 1.5 * o.keepaliveS * 1000, backoff: backoffExpectation(o.backoff), guarantee: o.guarantee };
   },
   createServer: mqttBroker,
-  createClient: (ctx, target, options) => new MqttReferenceClient(ctx, { ...(options as Omit<MqttClientOptions, 'url'>), url: `mqtt://${target.host}:${target.port}` }),
+  createClient: (ctx, target, options) => new MqttReferenceClient(ctx, { ...options, url: `mqtt://${target.host}:${target.port}` }),
 });
 
-registerSubject({
+registerSubject<MqttjsOptions>({
   kind: 'mqttjs',
   protocol: 'mqtt',
-  description: 'off-the-shelf mqtt.js, defaults untouched: keepalive 60s (dead at 90s), reconnect every 1s',
-  promises: (options) => ({
-    detectionBoundMs: 90_000,
-    backoff: { exact: [1000] },
-    guarantee: (options as { guarantee?: Guarantee }).guarantee ?? 'at-least-once',
-  }),
+  description: 'off-the-shelf mqtt.js, defaults untouched unless set: keepalive 60s (dead at 90s), reconnect every 1s, clean sessions',
+  options: mqttjsOptionsSchema,
+  promises: mqttjsPromises,
   createServer: mqttBroker,
-  createClient: (ctx, target, options) => new MqttjsRawClient(ctx, { ...(options as { guarantee?: Guarantee }), url: `mqtt://${target.host}:${target.port}` }),
+  createClient: (ctx, target, options) => new MqttjsRawClient(ctx, { ...options, url: `mqtt://${target.host}:${target.port}` }),
 });

@@ -1,6 +1,5 @@
 import type { BackoffExpectation } from '../checks/backoff.ts';
-import { rejectUnknownKeys } from '../policy/options.ts';
-import { registerSubject } from '../scenario/subjects.ts';
+import { registerSubject, type NoOptions } from '../scenario/subjects.ts';
 import { WsServer } from '../servers/ws-server.ts';
 import { RwsClient } from './rws-client.ts';
 import { rwsDefaultDelay } from './rws-library.ts';
@@ -18,14 +17,17 @@ export function rwsBackoff(): BackoffExpectation {
   return { exact, resetAfterMs: RWS_MIN_UPTIME_MS };
 }
 
-registerSubject({
+registerSubject<NoOptions>({
   kind: 'rws',
   protocol: 'ws',
   description: 'ws wrapped by reconnecting-websocket 4.4.0, defaults untouched: no heartbeat, retries x1.3 up to 10 s, sends queued while closed',
   promises: () => ({ backoff: rwsBackoff(), guarantee: 'at-most-once' }),
   createServer: (ctx, spec) => new WsServer(ctx, spec),
-  createClient: (ctx, target, options) => {
-    rejectUnknownKeys(options, [], 'subject "rws" (its defaults are the point; it takes no options)');
-    return new RwsClient(ctx, `ws://${target.host}:${target.port}`);
-  },
+  createClient: (ctx, target) => new RwsClient(ctx, `ws://${target.host}:${target.port}`),
 });
+
+declare module '../scenario/subjects.ts' {
+  interface SubjectKinds {
+    'rws': NoOptions;
+  }
+}

@@ -28,3 +28,9 @@ registerSeedSubject({
   server: (ctx, spec) => new TcpServer(ctx, spec),
   dial: rawTcpDial,
 });
+
+declare module '../scenario/subjects.ts' {
+  interface SubjectKinds {
+    'seed-cocoa': NoOptions;
+  }
+}

@@ -1,7 +1,6 @@
 import { MqttjsRawClient, type MqttjsProfile } from '../clients/mqttjs-raw.ts';
-import { rejectUnknownKeys } from '../policy/options.ts';
 import { mqttTopic } from '../protocol/mqtt.ts';
-import { registerSubject } from '../scenario/subjects.ts';
+import { registerSubject, type NoOptions } from '../scenario/subjects.ts';
 import { MqttBroker } from '../servers/mqtt-broker.ts';
 import { brokerFromUrl } from '../servers/mosquitto.ts';
 
@@ -20,14 +19,17 @@ export function mqttkitProfile(name: string): MqttjsProfile {
   return { connect: { clientId: id, keepalive: KEEPALIVE_S, clean: true, reconnectPeriod: 0 }, retain: true, subscribe: id };
 }
 
-registerSubject({
+registerSubject<NoOptions>({
   kind: 'seed-mqttkit',
   protocol: 'mqtt',
   description: 'seed article 002: MQTTKit manager; QoS 2 + retain to its own id, keepalive 60s, clean session, no reconnect',
   promises: () => ({ detectionBoundMs: 1.5 * KEEPALIVE_S * 1000, guarantee: 'exactly-once' }),
   createServer: (ctx, spec) => (spec.brokerUrl ? brokerFromUrl(ctx, spec.brokerUrl) : new MqttBroker(ctx)),
-  createClient: (ctx, target, options) => {
-    rejectUnknownKeys(options, [], 'subject "seed-mqttkit" (it behaves as its article wrote it and takes no options)');
-    return new MqttjsRawClient(ctx, { url: `mqtt://${target.host}:${target.port}`, guarantee: 'exactly-once' }, mqttkitProfile(ctx.name));
-  },
+  createClient: (ctx, target) => new MqttjsRawClient(ctx, { url: `mqtt://${target.host}:${target.port}`, guarantee: 'exactly-once' }, mqttkitProfile(ctx.name)),
 });
+
+declare module '../scenario/subjects.ts' {
+  interface SubjectKinds {
+    'seed-mqttkit': NoOptions;
+  }
+}

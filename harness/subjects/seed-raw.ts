@@ -19,3 +19,9 @@ registerSeedSubject({
   server: (ctx, spec) => new TcpServer(ctx, spec),
   dial: rawTcpDial,
 });
+
+declare module '../scenario/subjects.ts' {
+  interface SubjectKinds {
+    'seed-raw': NoOptions;
+  }
+}

@@ -31,3 +31,9 @@ registerSeedSubject({
   server: (ctx, spec) => new WsServer(ctx, spec),
   dial: (target) => rocketWsDial(`ws://${target.host}:${target.port}`),
 });
+
+declare module '../scenario/subjects.ts' {
+  interface SubjectKinds {
+    'seed-rocket': NoOptions;
+  }
+}

@@ -1,6 +1,5 @@
 import type { ClientContext } from '../clients/adapter.ts';
 import type { HostPort } from '../net/address.ts';
-import { rejectUnknownKeys } from '../policy/options.ts';
 import type { ReferenceServer, ServerContext } from '../servers/server.ts';
 import { backoffExpectation, registerSubject, type SubjectPromises } from '../scenario/subjects.ts';
 import type { ServerSpec } from '../scenario/scenario.ts';
@@ -31,9 +30,7 @@ export function registerSeedSubject(subject: SeedSubject): void {
     description: subject.description,
     promises: () => seedPromises(subject.policy),
     createServer: subject.server,
-    createClient: (ctx: ClientContext, target: HostPort, options: Record<string, unknown>) => {
-      rejectUnknownKeys(options, [], `subject "${subject.kind}" (it behaves as its article wrote it and takes no options)`);
-      return new SeedClient(ctx, subject.dial(target), subject.policy);
-    },
+    // no options schema: it behaves as its article wrote it, and a scenario giving it options is refused
+    createClient: (ctx: ClientContext, target: HostPort) => new SeedClient(ctx, subject.dial(target), subject.policy),
   });
 }

@@ -1,7 +1,6 @@
 import { Manager } from 'socket.io-client';
 import type { BackoffExpectation, DelayBounds } from '../checks/backoff.ts';
-import { rejectUnknownKeys } from '../policy/options.ts';
-import { registerSubject } from '../scenario/subjects.ts';
+import { registerSubject, type NoOptions } from '../scenario/subjects.ts';
 import { SocketIoServer } from '../servers/socketio-server.ts';
 import { backoffOf, SocketIoClient } from './socketio-client.ts';
 
@@ -24,7 +23,7 @@ export function socketIoBackoff(): BackoffExpectation {
   return { bounds, resetAfterMs: 0 };
 }
 
-registerSubject({
+registerSubject<NoOptions>({
   kind: 'socketio',
   protocol: 'ws',
   description: 'socket.io-client v4 against a socket.io server, defaults untouched: server ping 25 s, ping timeout 20 s, retries 1 s x2 ±50% up to 5 s',
@@ -34,8 +33,11 @@ registerSubject({
     guarantee: 'at-most-once',
   }),
   createServer: (ctx, spec) => new SocketIoServer(ctx, spec),
-  createClient: (ctx, target, options) => {
-    rejectUnknownKeys(options, [], 'subject "socketio" (its defaults are the point; it takes no options)');
-    return new SocketIoClient(ctx, `http://${target.host}:${target.port}`);
-  },
+  createClient: (ctx, target) => new SocketIoClient(ctx, `http://${target.host}:${target.port}`),
 });
+
+declare module '../scenario/subjects.ts' {
+  interface SubjectKinds {
+    'socketio': NoOptions;
+  }
+}

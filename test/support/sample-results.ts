@@ -56,7 +56,7 @@ export const SAMPLE_SCENARIOS: Scenario[] = [
   },
   {
     name: 'a subject that does not exist',
-    subject: { kind: HOSTILE_SUBJECT },
+    subject: { kind: HOSTILE_SUBJECT as 'tcp' },
     timeline: [{ at: 0, do: 'connect' }],
     checks: [{ check: 'keepalive', window: '1m' }],
     horizon: '2m',
