@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEcho } from '../../test/support/echo.ts';
+import { startFlood, stuffWithoutReading } from '../../test/support/flood.ts';
 import { connect, roundTrip } from '../net/api/test-fixture.ts';
 import { captureIo } from './capture-io.ts';
 import { main } from './main.ts';
@@ -80,6 +81,27 @@ describe('flatline toxiproxy (a child process)', () => {
     expect(code).toBe(0);
     expect(stdout).toContain(`  seed 7\n  proxy echo: 127.0.0.1:${proxies.echo.listen.split(':')[1]} -> 127.0.0.1:${echo.port}\n`);
     expect(stderr).toContain('flatline toxiproxy: SIGINT, closing every proxy and connection\n');
+  });
+
+  it('exits 0 within a second of SIGTERM while a connection is stalled both ways', async () => {
+    const flood = await startFlood();
+    try {
+      const config = await configFile('stalled.json', [{ name: 'stalled', listen: '127.0.0.1:0', upstream: `127.0.0.1:${flood.port}` }]);
+      const run = flatline(['toxiproxy', '--port', '0', '--config', config]);
+      const proxies = await new Toxiproxy(await run.listening()).getAll();
+      const socket = await connect(Number(proxies.stalled.listen.split(':')[1]));
+      void stuffWithoutReading(socket, 64 * 1024 * 1024);
+      await new Promise((r) => setTimeout(r, 300)); // the proxy takes what it may hold, then stops reading
+      const start = performance.now();
+      run.child.kill('SIGTERM');
+      const { code } = await run.exit;
+      // Generous on a loaded machine; before the close deadline this never exited.
+      expect(performance.now() - start).toBeLessThan(1000);
+      expect(code).toBe(0);
+      socket.destroy();
+    } finally {
+      await flood.close();
+    }
   });
 
   it('rejects a config file with a bad entry: exit 2, the message names the file', async () => {

@@ -62,6 +62,17 @@ forEachClock((kind) => {
       expect(second.open).toBe(true); // the blackhole ate them first
     });
 
+    it('pass a reset of one end on as a normal close of the other, as Toxiproxy does', async () => {
+      const w = world();
+      const client = await w.connect();
+      (client.server as import('node:net').Socket).resetAndDestroy();
+      const closing = await w.run(client.closed());
+      expect(closing.how).toBe('fin');
+      expect(client.errors).toEqual([]);
+      await w.until(() => w.proxy.connections === 0, 'the link to close');
+      expect(w.events('link.closed')).toMatchObject([{ how: 'reset' }]);
+    });
+
     it('pass a close a toxic makes through the toxics after it', async () => {
       const w = world().toxics(
         { name: 'cut', type: 'timeout', attributes: { timeout: 0 } },

@@ -17,6 +17,7 @@ export interface ProxyInput {
 export class FaultNetwork {
   private readonly proxies = new Map<string, Proxy>();
   private readonly starting = new Set<string>();
+  private closing = false;
 
   constructor(readonly world: ProxyWorld) {}
 
@@ -48,6 +49,10 @@ export class FaultNetwork {
     try {
       const proxy = new Proxy(config, this.world);
       await proxy.start();
+      if (this.closing) {
+        await proxy.stop();
+        throw new FlatlineError('FLATLINE_ERR_CLOSED', `proxy "${config.name}" was created while the network was closing; it is stopped again`, { status: 503 });
+      }
       this.proxies.set(config.name, proxy);
       return proxy;
     } finally {
@@ -106,10 +111,16 @@ export class FaultNetwork {
     }
   }
 
-  /** Stops every proxy and closes every connection. */
+  /**
+   * Stops every proxy and closes every connection, waiting for them at most the close deadline; a
+   * proxy still starting when this is called is stopped as soon as it listens.
+   */
   async close(): Promise<void> {
-    for (const proxy of this.list()) await proxy.stop();
+    this.closing = true;
+    const proxies = this.list();
     this.proxies.clear();
+    for (const proxy of proxies) await proxy.stop();
+    await Promise.all(proxies.map((proxy) => proxy.drained()));
   }
 }
 

@@ -17,7 +17,11 @@ export class Pipeline {
   private readonly slots: Slot[] = [];
   private ended = false;
 
-  constructor(private readonly sink: StageOutput) {}
+  /** `moved` runs after a stage hands bytes on: what the direction holds may have shrunk. */
+  constructor(
+    private readonly sink: StageOutput,
+    private readonly moved: () => void = () => {},
+  ) {}
 
   /** Where the bytes read from the source socket go. */
   readonly input: StageOutput = {
@@ -65,6 +69,13 @@ export class Pipeline {
     if (slot) this.slots.splice(this.slots.indexOf(slot), 1);
   }
 
+  /** Bytes the stages hold now (waiting in a latency, bandwidth or slicer queue). */
+  buffered(): number {
+    let bytes = 0;
+    for (const slot of this.slots) bytes += slot.stage?.buffered?.() ?? 0;
+    return bytes;
+  }
+
   dispose(): void {
     for (const slot of this.slots) slot.stage?.dispose();
     this.slots.length = 0;
@@ -85,6 +96,7 @@ export class Pipeline {
   private forward(slot: Slot, chunk: Chunk): void {
     const at = this.slots.indexOf(slot);
     if (at >= 0) this.next(at).data(chunk); // a slot already removed has nowhere to send
+    this.moved();
   }
 
   private forwardEnd(from: number, kind: EndKind): void {

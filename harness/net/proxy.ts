@@ -28,7 +28,20 @@ export interface ProxyWorld {
   trace: TraceSink;
   /** Opens the server end of a new connection; defaults to a TCP connect (in-memory pipes in simulator mode). */
   dial?: (upstream: HostPort) => Duplex;
+  /** The listen backlog of every proxy; default LISTEN_BACKLOG. */
+  backlog?: number;
+  /** Bytes each direction of a connection may hold before the proxy stops reading; default LINK_BUFFER_BYTES. */
+  bufferBytes?: number;
+  /** How long closing a connection waits for a slow reader before destroying it; default CLOSE_DEADLINE_MS. */
+  closeDeadlineMs?: number;
 }
+
+/**
+ * Go's net.Listen asks for the kernel's somaxconn (net/sock_linux.go maxListenerBacklog), 4096 on
+ * Linux since 5.4; node asks for 511, so 1,000 clients connecting at once overflow the accept
+ * queue and some wait out a 1 s SYN retry. The kernel clamps it to net.core.somaxconn.
+ */
+export const LISTEN_BACKLOG = 4096;
 
 /**
  * Listens, accepts, dials its upstream for each accepted connection and owns the resulting links
@@ -76,6 +89,11 @@ export class Proxy {
     return this.links.size;
   }
 
+  /** The live connections themselves, oldest first. */
+  openLinks(): Link[] {
+    return [...this.links];
+  }
+
   toJSON(): ProxyJSON {
     return {
       name: this.config.name,
@@ -96,7 +114,7 @@ export class Proxy {
         const why = err.code === 'EADDRINUSE' ? 'address already in use; pick another port or use port 0 for a free one' : err.message;
         reject(new FlatlineError('FLATLINE_ERR_LISTEN', `proxy "${this.name}" cannot listen on ${where}: ${why}`, { status: 500, cause: err }));
       });
-      server.listen(this.listenAddress.port, this.listenAddress.host, () => resolve());
+      server.listen({ port: this.listenAddress.port, host: this.listenAddress.host, backlog: this.world.backlog ?? LISTEN_BACKLOG }, () => resolve());
     });
     server.on('error', () => {}); // after listening, errors belong to connections
     this.server = server;
@@ -105,15 +123,25 @@ export class Proxy {
     this.world.trace(`proxy:${this.name}`, 'proxy.enabled'); // no port: ephemeral ports would make traces differ run to run
   }
 
-  /** Stops listening and closes every connection with a FIN (Toxiproxy's `enabled: false`). */
+  /**
+   * Stops listening and closes every connection with a FIN (Toxiproxy's `enabled: false`). The
+   * port is free when this resolves; the connections close on their own (a reader that stopped
+   * reading within the close deadline), so nothing a client does can hold this up: `drained()`
+   * waits for them.
+   */
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
     for (const link of [...this.links]) link.close();
     if (server) {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.close(); // releases the port now; its 'close' event would wait for every connection
       this.world.trace(`proxy:${this.name}`, 'proxy.disabled');
     }
+  }
+
+  /** Resolves once every connection of the proxy has closed. */
+  async drained(): Promise<void> {
+    await Promise.all([...this.links].map((link) => link.closed));
   }
 
   async setEnabled(enabled: boolean): Promise<void> {
@@ -153,6 +181,8 @@ export class Proxy {
       rng: this.world.rng.fork(id),
       trace: this.world.trace,
       onClosed: (l) => this.links.delete(l),
+      bufferBytes: this.world.bufferBytes,
+      closeDeadlineMs: this.world.closeDeadlineMs,
     });
     this.links.add(link);
     link.start(this.toxics.list());

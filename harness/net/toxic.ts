@@ -43,6 +43,8 @@ export interface ToxicStage {
   detach(why: 'removed' | 'replaced'): void;
   /** The connection is gone: cancel timers, drop everything. */
   dispose(): void;
+  /** Bytes the stage holds (queued for later); the link stops reading while a direction holds too much. */
+  buffered?(): number;
 }
 
 /** What a toxic may do to the connection it sits on. */

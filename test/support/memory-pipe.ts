@@ -5,7 +5,9 @@ import type { IoSource } from '../../harness/clock/io-tracker.ts';
  * In-memory connections for simulator mode: pairs of Duplex ends that behave like the two ends of
  * a TCP connection. end() is a FIN (the peer sees 'end' and, like a net.Socket, closes its side
  * too); destroy() before end() is an RST (the peer gets an ECONNRESET error). Bytes cross on the
- * next tick. A PipeNetwork is an IoSource, so a virtual clock's settle loop waits for them.
+ * next tick. An end that is not read holds at most its high-water mark; the peer's next write then
+ * waits for it to be read, as a full TCP window does. A PipeNetwork is an IoSource, so a virtual
+ * clock's settle loop waits for bytes crossing (not for a write waiting on a reader).
  */
 export class PipeNetwork implements IoSource {
   private inFlight = 0;
@@ -55,18 +57,25 @@ export class PipeNetwork implements IoSource {
 
 class MemoryEnd extends Duplex {
   peer!: MemoryEnd;
+  /** The peer's write that filled this end's read buffer: it completes when this end is read again (a full TCP window). */
+  private blockedWrite: (() => void) | undefined;
 
   constructor(private readonly net: PipeNetwork) {
     super({ allowHalfOpen: false });
     net.track(this);
   }
 
-  override _read(): void {}
+  override _read(): void {
+    const resume = this.blockedWrite;
+    this.blockedWrite = undefined;
+    resume?.();
+  }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.net.later(() => {
-      if (!this.peer.destroyed && !this.peer.readableEnded) this.peer.push(chunk);
-      callback();
+      const peer = this.peer;
+      if (peer.destroyed || peer.readableEnded || peer.push(chunk)) callback();
+      else peer.blockedWrite = () => callback();
     });
   }
 
@@ -78,6 +87,7 @@ class MemoryEnd extends Duplex {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this._read(); // a write blocked on this end's buffer completes: its bytes are gone with it
     // Destroyed before its FIN went out: the peer sees a reset, as after a TCP RST.
     if (!this.writableFinished) {
       const peer = this.peer;

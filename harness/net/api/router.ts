@@ -14,6 +14,8 @@ export interface Route {
   /** "/proxies/:proxy/toxics/:toxic": literal segments and `:name` parameters. */
   path: string;
   handle(req: RouteRequest): ApiReply | Promise<ApiReply>;
+  /** The proxies a change touches: requests sharing one run one at a time. Reads lock nothing. */
+  locks?(req: RouteRequest): string[];
 }
 
 export interface RouteMatch {

@@ -5,7 +5,7 @@ import { formatHostPort } from '../address.ts';
 import type { FaultNetwork } from '../network.ts';
 import { ApiError, errorReply, parseJsonBody, readBody, sendReply, type ApiReply } from './http-io.ts';
 import { matchRoute, type Route } from './router.ts';
-import { SerialQueue } from './serial-queue.ts';
+import { KeyedQueue } from './keyed-queue.ts';
 import { toxiproxyRoutes } from './toxiproxy-routes.ts';
 
 export interface ApiServerOptions {
@@ -27,8 +27,8 @@ export interface ApiServer {
 
 /** Serves Toxiproxy's HTTP API over a FaultNetwork, so Toxiproxy's clients drive it unchanged. */
 export async function startApiServer({ network, host = '127.0.0.1', port = 8474 }: ApiServerOptions): Promise<ApiServer> {
-  // One request at a time, and close() after the last one admitted: no handler outlives the network.
-  const queue = new SerialQueue();
+  // Changes to one proxy run one at a time; nothing waits for another proxy, and close() for nothing.
+  const queue = new KeyedQueue();
   const handle = requestHandler(toxiproxyRoutes(network), queue);
   const server = http.createServer((req, res) => {
     handle(req).then(
@@ -42,18 +42,19 @@ export async function startApiServer({ network, host = '127.0.0.1', port = 8474 
   return {
     url: `http://${formatHostPort({ host, port: actual })}`,
     port: actual,
-    close: () => (closing ??= shutdown(server, () => queue.run(() => network.close()))),
+    close: () => (closing ??= shutdown(server, () => network.close())),
   };
 }
 
-function requestHandler(routes: Route[], queue: SerialQueue): (req: http.IncomingMessage) => Promise<ApiReply> {
+function requestHandler(routes: Route[], queue: KeyedQueue): (req: http.IncomingMessage) => Promise<ApiReply> {
   return async (req) => {
     // Toxiproxy refuses browsers so that a web page cannot drive a developer's local proxies.
     if (req.headers['user-agent']?.startsWith('Mozilla/')) throw new ApiError(403, 'User agent not allowed');
     const method = req.method ?? 'GET';
     const { route, params } = matchRoute(routes, method, (req.url ?? '/').split('?')[0]);
     const body = await readBody(req);
-    return queue.run(() => route.handle({ params, json: () => parseJsonBody(body) }));
+    const request = { params, json: () => parseJsonBody(body) };
+    return queue.run(route.locks?.(request) ?? [], () => route.handle(request));
   };
 }
 

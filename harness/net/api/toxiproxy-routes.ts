@@ -15,24 +15,32 @@ const noContent: ApiReply = { status: 204 };
  */
 export function toxiproxyRoutes(network: FaultNetwork): Route[] {
   const proxyOf = (params: PathParams) => network.get(params.proxy);
+  const theProxy = ({ params }: RouteRequest) => [params.proxy];
   return [
     { methods: ['GET'], path: '/version', handle: () => ok({ version: FLATLINE_VERSION }) },
     {
       methods: ['POST'],
       path: '/reset',
+      locks: () => network.list().map((p) => p.name),
       handle: async () => {
         await network.reset();
         return noContent;
       },
     },
     { methods: ['GET'], path: '/proxies', handle: () => ok(network.toJSON()) },
-    { methods: ['POST'], path: '/proxies', handle: async (req) => created((await network.create(proxyInput(req.json()))).toJSON()) },
-    { methods: ['POST'], path: '/populate', handle: (req) => populate(network, req) },
+    {
+      methods: ['POST'],
+      path: '/proxies',
+      locks: (req) => namesIn(req, (body) => [body]),
+      handle: async (req) => created((await network.create(proxyInput(req.json()))).toJSON()),
+    },
+    { methods: ['POST'], path: '/populate', locks: (req) => namesIn(req, (body) => body), handle: (req) => populate(network, req) },
     { methods: ['GET'], path: '/proxies/:proxy', handle: ({ params }) => ok(proxyOf(params).toJSON()) },
     {
       // POST is Toxiproxy's deprecated spelling of PATCH, still what toxiproxy-node-client sends.
       methods: ['POST', 'PATCH'],
       path: '/proxies/:proxy',
+      locks: theProxy,
       handle: async (req) => {
         proxyOf(req.params); // 404 before the body is read
         return ok((await network.update(req.params.proxy, proxyInput(req.json()))).toJSON());
@@ -41,6 +49,7 @@ export function toxiproxyRoutes(network: FaultNetwork): Route[] {
     {
       methods: ['DELETE'],
       path: '/proxies/:proxy',
+      locks: theProxy,
       handle: async ({ params }) => {
         await network.remove(params.proxy);
         return noContent;
@@ -51,6 +60,7 @@ export function toxiproxyRoutes(network: FaultNetwork): Route[] {
       // Creating a toxic answers 200, not 201: Toxiproxy's quirk, kept because clients check for it.
       methods: ['POST'],
       path: '/proxies/:proxy/toxics',
+      locks: theProxy,
       handle: (req) => {
         const toxics = proxyOf(req.params).toxics;
         return ok(toxics.add(toxicInput(req.json())).spec);
@@ -60,6 +70,7 @@ export function toxiproxyRoutes(network: FaultNetwork): Route[] {
     {
       methods: ['POST', 'PATCH'],
       path: '/proxies/:proxy/toxics/:toxic',
+      locks: theProxy,
       handle: (req) => {
         const toxics = proxyOf(req.params).toxics;
         toxics.get(req.params.toxic); // 404 before the body is read
@@ -69,6 +80,7 @@ export function toxiproxyRoutes(network: FaultNetwork): Route[] {
     {
       methods: ['DELETE'],
       path: '/proxies/:proxy/toxics/:toxic',
+      locks: theProxy,
       handle: ({ params }) => {
         proxyOf(params).toxics.remove(params.toxic);
         return noContent;
@@ -92,6 +104,18 @@ async function populate(network: FaultNetwork, req: RouteRequest): Promise<ApiRe
     const reply = errorReply(err);
     return { status: reply.status, body: { ...reply.body, proxies: requestedThatExist(network, inputs) } };
   }
+}
+
+/** The names of the proxies a create or populate body asks for; none when the body is bad (the handler says why). */
+function namesIn(req: RouteRequest, proxies: (body: unknown) => unknown): string[] {
+  let list: unknown;
+  try {
+    list = proxies(req.json());
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(list)) return [];
+  return list.map((p) => (p as { name?: unknown } | null)?.name).filter((n): n is string => typeof n === 'string');
 }
 
 function requestedThatExist(network: FaultNetwork, inputs: unknown): unknown[] {

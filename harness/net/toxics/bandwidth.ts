@@ -1,5 +1,5 @@
 import { only, type ToxicType } from '../toxic.ts';
-import { DelayQueue, deliverTo, type Delivery } from './delay-queue.ts';
+import { DelayQueue, deliverTo, deliveryBytes, type Delivery } from './delay-queue.ts';
 
 export interface BandwidthAttributes {
   rate: number;
@@ -18,14 +18,19 @@ export const bandwidth: ToxicType<BandwidthAttributes> = {
   description: 'limit throughput to rate KB/s',
   attributes: { rate: { kind: 'number', default: 0, min: 0, unit: 'KB/s' } },
   attach({ clock, attributes, stream, outputs }) {
-    const queue = new DelayQueue<Delivery>(clock, deliverTo(outputs[stream]));
+    const queue = new DelayQueue<Delivery>(clock, deliverTo(outputs[stream]), deliveryBytes);
     const bytesPerMs = attributes.rate; // KB/s == bytes/ms
     // rate 0: everything waits until the toxic goes, and a close waits behind the data (Toxiproxy's
     // loop never finishes the chunk it is on); a close with nothing stalled passes.
     const stalled: Delivery[] = [];
+    let stalledBytes = 0;
     return only(stream, {
       data: ({ data, at }) => {
-        if (bytesPerMs <= 0) return void stalled.push({ chunk: { data, at } });
+        if (bytesPerMs <= 0) {
+          stalled.push({ chunk: { data, at } });
+          stalledBytes += data.length;
+          return;
+        }
         const slice = Math.max(1, Math.floor(bytesPerMs * SLICE_MS));
         let start = Math.max(clock.now(), queue.tail);
         for (let offset = 0; offset < data.length; offset += slice) {
@@ -40,9 +45,11 @@ export const bandwidth: ToxicType<BandwidthAttributes> = {
       },
       detach: () => {
         queue.flush();
+        stalledBytes = 0;
         for (const d of stalled.splice(0)) deliverTo(outputs[stream])(d);
       },
       dispose: () => queue.dispose(),
+      buffered: () => queue.bytes + stalledBytes,
     });
   },
 };

@@ -1,5 +1,5 @@
 import { only, type ToxicType } from '../toxic.ts';
-import { DelayQueue, deliverTo, type Delivery } from './delay-queue.ts';
+import { DelayQueue, deliverTo, deliveryBytes, type Delivery } from './delay-queue.ts';
 
 export interface LatencyAttributes {
   latency: number;
@@ -20,13 +20,14 @@ export const latency: ToxicType<LatencyAttributes> = {
     jitter: { kind: 'number', default: 0, min: 0, unit: 'ms' },
   },
   attach({ clock, rng, attributes, stream, outputs }) {
-    const queue = new DelayQueue<Delivery>(clock, deliverTo(outputs[stream]));
+    const queue = new DelayQueue<Delivery>(clock, deliverTo(outputs[stream]), deliveryBytes);
     const delay = () => attributes.latency + (attributes.jitter > 0 ? Math.floor(rng.uniform(-attributes.jitter, attributes.jitter)) : 0);
     return only(stream, {
       data: (chunk) => queue.push({ chunk }, chunk.at + delay()),
       end: (kind) => queue.push({ end: kind }, clock.now()),
       detach: () => queue.flush(),
       dispose: () => queue.dispose(),
+      buffered: () => queue.bytes,
     });
   },
 };

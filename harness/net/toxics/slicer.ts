@@ -1,6 +1,6 @@
 import type { Rng } from '../../util/rng.ts';
 import { only, type ToxicType } from '../toxic.ts';
-import { DelayQueue, deliverTo, type Delivery } from './delay-queue.ts';
+import { DelayQueue, deliverTo, deliveryBytes, type Delivery } from './delay-queue.ts';
 
 export interface SlicerAttributes {
   average_size: number;
@@ -22,7 +22,7 @@ export const slicer: ToxicType<SlicerAttributes> = {
     delay: { kind: 'number', default: 0, min: 0, unit: 'µs' },
   },
   attach({ clock, rng, attributes, stream, outputs }) {
-    const queue = new DelayQueue<Delivery>(clock, deliverTo(outputs[stream]));
+    const queue = new DelayQueue<Delivery>(clock, deliverTo(outputs[stream]), deliveryBytes);
     const gapMs = attributes.delay / 1000;
     // Toxiproxy waits `delay` after every piece, the last one included: the next chunk's first
     // piece goes no sooner than that.
@@ -39,6 +39,7 @@ export const slicer: ToxicType<SlicerAttributes> = {
       end: (kind) => queue.push({ end: kind }, clock.now()),
       detach: () => queue.flush(),
       dispose: () => queue.dispose(),
+      buffered: () => queue.bytes,
     });
   },
 };
