@@ -5,6 +5,7 @@ import type { TraceSink } from '../trace/trace.ts';
 import { FlatlineError } from '../util/errors.ts';
 import type { Rng } from '../util/rng.ts';
 import { formatHostPort, parseHostPort, type HostPort } from './address.ts';
+import { LISTEN_BACKLOG } from './backlog.ts';
 import { Link } from './link.ts';
 import { ToxicCollection } from './toxic-collection.ts';
 import type { ToxicSpec } from './toxic.ts';
@@ -36,12 +37,6 @@ export interface ProxyWorld {
   closeDeadlineMs?: number;
 }
 
-/**
- * Go's net.Listen asks for the kernel's somaxconn (net/sock_linux.go maxListenerBacklog), 4096 on
- * Linux since 5.4; node asks for 511, so 1,000 clients connecting at once overflow the accept
- * queue and some wait out a 1 s SYN retry. The kernel clamps it to net.core.somaxconn.
- */
-export const LISTEN_BACKLOG = 4096;
 
 /**
  * Listens, accepts, dials its upstream for each accepted connection and owns the resulting links

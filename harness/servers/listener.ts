@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { LISTEN_BACKLOG } from '../net/backlog.ts';
 import { FlatlineError } from '../util/errors.ts';
 import type { StopMode } from './server.ts';
 
@@ -16,6 +17,7 @@ export class Listener {
     private readonly onSocket: (socket: net.Socket) => void,
     private readonly host = '127.0.0.1',
     port = 0,
+    private readonly backlog = LISTEN_BACKLOG,
   ) {
     this.boundPort = port;
   }
@@ -44,7 +46,7 @@ export class Listener {
       server.once('error', (err: NodeJS.ErrnoException) =>
         reject(new FlatlineError('FLATLINE_ERR_SERVER', `server "${this.serverName}" cannot listen on ${this.host}:${this.boundPort}: ${err.code === 'EADDRINUSE' ? 'address already in use' : err.message}`, { cause: err })),
       );
-      server.listen(this.boundPort, this.host, () => resolve());
+      server.listen({ port: this.boundPort, host: this.host, backlog: this.backlog }, () => resolve());
     });
     this.boundPort = (server.address() as net.AddressInfo).port;
     this.server = server;
