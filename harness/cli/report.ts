@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderHtml } from '../report/html/render.ts';
-import { mergeResults, readResultsFile } from '../report/results-file.ts';
+import { readResultsFile } from '../report/results-file.ts';
+import { mergeShards } from '../report/shards.ts';
 import { usageError, type Command } from './command.ts';
 
 export const usage = `Usage: flatline report <results.json> [more results.json...] [--out reports/index.html]
@@ -10,7 +11,8 @@ export const usage = `Usage: flatline report <results.json> [more results.json..
 Writes the HTML reliability report: one self-contained file (no network needed to open it) with the
 pass / fail / finding / error counts, every run (failing first) with its verdicts, its timeline and
 its backoff chart, and the heartbeat x NAT matrix. Several results files (a suite and a
-"flatline nat --simulate", say) make one report.
+"flatline nat --simulate", say) make one report; the results of "flatline run --shard i/n" are
+merged back into the order of the unsharded run (a missing shard is warned about).
 
 Options:
   --out FILE    where the report goes (default reports/index.html)
@@ -21,7 +23,8 @@ Exit codes: 0 the report was written, 2 a usage error or a file that is not a fl
 export const run: Command['run'] = async (argv, io) => {
   const { values, positionals } = parse(argv);
   if (positionals.length === 0) throw usageError('give the results.json to report on, e.g. flatline report reports/results.json');
-  const results = mergeResults(positionals.map(readResultsFile));
+  const { results, warnings } = mergeShards(positionals.map((file) => ({ file, results: readResultsFile(file) })));
+  for (const warning of warnings) io.stderr.write(`flatline report: warning: ${warning}\n`);
   const out = values.out ?? path.join('reports', 'index.html');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, renderHtml(results));

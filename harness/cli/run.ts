@@ -15,6 +15,8 @@ import { runSuite, type SharedRunOptions } from '../scenario/suite.ts';
 import { toMs } from '../util/duration.ts';
 import { integerOption } from './args.ts';
 import { usageError, type Command } from './command.ts';
+import { parseShard, selectShard, type Shard } from './shard.ts';
+import type { ShardedResultsFile } from '../report/shards.ts';
 
 export const usage = `Usage: flatline run [files, directories or globs...] [options]
 
@@ -28,6 +30,8 @@ Options:
   --reporter LIST     comma-separated: json, junit, html (default json,junit,html)
   --workers N         runs in parallel child processes (default 1)
   --time-limit DUR    wall-clock watchdog per run, e.g. 60s (default 60s)
+  --shard I/N         run only the I-th of N parts of the plan (split by run id, so stable when
+                      files are added); "flatline report" merges the N results.json files
 
 Against a real Toxiproxy (real time instead of virtual time):
   --toxiproxy URL     apply faults through the Toxiproxy at URL, e.g. http://127.0.0.1:8474
@@ -55,6 +59,7 @@ export interface RunArgs {
   out: string;
   reporters: Reporter[];
   shared: SharedRunOptions;
+  shard?: Shard;
 }
 
 export function parseRunArgs(argv: string[]): RunArgs {
@@ -66,6 +71,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     filter: values.filter,
     out: values.out ?? 'reports',
     reporters: parseReporters(values.reporter ?? 'json,junit,html'),
+    shard: values.shard === undefined ? undefined : parseShard(values.shard),
     shared: {
       wallLimitMs: toMs(values['time-limit'] ?? '60s', '--time-limit'),
       remote: values.toxiproxy === undefined ? undefined : { url: checkUrl(values.toxiproxy, '--toxiproxy'), upstreamHost: values['upstream-host'] },
@@ -77,17 +83,21 @@ export function parseRunArgs(argv: string[]): RunArgs {
 }
 
 export const run: Command['run'] = async (argv, io) => {
-  const { files: patterns, seed, workers, filter, out, reporters, shared } = parseRunArgs(argv);
+  const { files: patterns, seed, workers, filter, out, reporters, shared, shard } = parseRunArgs(argv);
   const { remote, timeScale } = shared;
   const files = resolveScenarioFiles(patterns.length ? patterns : [path.relative(process.cwd(), BUILT_IN) || '.']);
-  const { runs: plan, failures } = await planRuns(files, filter);
-  if (plan.length === 0 && failures.length === 0) throw usageError(`no scenario matches --filter ${JSON.stringify(filter)} in ${files.length} file(s)`);
+  const planned = await planRuns(files, filter);
+  if (planned.runs.length === 0 && planned.failures.length === 0) throw usageError(`no scenario matches --filter ${JSON.stringify(filter)} in ${files.length} file(s)`);
+  const part = shard ? selectShard(planned.runs, planned.failures, shard) : undefined;
+  const { plan, failures } = part ?? { plan: planned.runs, failures: planned.failures };
 
   const mode = remote ? `real time at scale ${timeScale ?? 0.01} through ${remote.url}` : timeScale ? `real time at scale ${timeScale}` : 'virtual time';
-  io.stderr.write(`flatline ${FLATLINE_VERSION}: ${plan.length} runs from ${files.length} files, seed ${seed}, ${workers} worker(s), ${mode}\n`);
+  const which = part ? `shard ${shard!.index}/${shard!.total}: ${plan.length + failures.length} of ${part.ids.length} runs` : `${plan.length} runs`;
+  io.stderr.write(`flatline ${FLATLINE_VERSION}: ${which} from ${files.length} files, seed ${seed}, ${workers} worker(s), ${mode}\n`);
   const started = realTimers.dateNow();
   const runs = await runSuite(plan, failures, { ...shared, seed, workers, onResult: (r, done, total) => io.stderr.write(progressLine(r, done, total, paintFor(io.stderr, process.env))) });
-  const results: ResultsFile = { flatline: FLATLINE_VERSION, seed, summary: summarize(runs, realTimers.dateNow() - started), runs };
+  const results: ShardedResultsFile = { flatline: FLATLINE_VERSION, seed, summary: summarize(runs, realTimers.dateNow() - started), runs };
+  if (part) results.shard = { index: shard!.index, total: shard!.total, plan: part.ids };
 
   const written = writeReports(results, reporters, out);
   io.stdout.write(summaryText(runs, results.summary, written, paintFor(io.stdout, process.env)));
@@ -119,6 +129,7 @@ function parse(argv: string[]) {
         'upstream-host': { type: 'string' },
         'listen-host': { type: 'string' },
         'mqtt-url': { type: 'string' },
+        shard: { type: 'string' },
       },
     });
   } catch (err) {
