@@ -5,6 +5,8 @@ import { renderHtml } from '../report/html/render.ts';
 import { readResultsFile } from '../report/results-file.ts';
 import { mergeShards } from '../report/shards.ts';
 import { usageError, type Command } from './command.ts';
+import { paintFor } from '../report/colour.ts';
+import { BASELINE_OPTIONS, BASELINE_USAGE, compareWithBaseline, parseBaselineArgs, regressionExit } from './baseline.ts';
 
 export const usage = `Usage: flatline report <results.json> [more results.json...] [--out reports/index.html]
 
@@ -15,27 +17,33 @@ its backoff chart, and the heartbeat x NAT matrix. Several results files (a suit
 merged back into the order of the unsharded run (a missing shard is warned about).
 
 Options:
-  --out FILE    where the report goes (default reports/index.html)
-  -h, --help    show this help
+  --out FILE          where the report goes (default reports/index.html)
+${BASELINE_USAGE}
+  --diff FILE         with --baseline: where the diff's JSON goes (default diff.json beside --out)
+  -h, --help          show this help
 
-Exit codes: 0 the report was written, 2 a usage error or a file that is not a flatline results file.`;
+Exit codes: 0 the report was written, 1 with --fail-on-regression: a run got worse than the
+baseline, 2 a usage error or a file that is not a flatline results file.`;
 
 export const run: Command['run'] = async (argv, io) => {
   const { values, positionals } = parse(argv);
   if (positionals.length === 0) throw usageError('give the results.json to report on, e.g. flatline report reports/results.json');
+  const baseline = parseBaselineArgs(values);
+  if (values.diff !== undefined && !baseline) throw usageError('--diff writes the comparison with a baseline; add --baseline old/results.json');
   const { results, warnings } = mergeShards(positionals.map((file) => ({ file, results: readResultsFile(file) })));
   for (const warning of warnings) io.stderr.write(`flatline report: warning: ${warning}\n`);
   const out = values.out ?? path.join('reports', 'index.html');
+  const diff = baseline ? compareWithBaseline(baseline, results, io.stdout, paintFor(io.stdout, process.env), values.diff ?? path.join(path.dirname(out), 'diff.json')) : undefined;
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, renderHtml(results));
+  fs.writeFileSync(out, renderHtml(results, diff));
   const s = results.summary;
   io.stdout.write(`${s.total} runs: ${s.pass} passed, ${s.fail} failed, ${s.finding} expected findings, ${s.error} errors\nwrote ${out}\n`);
-  return 0;
+  return regressionExit(baseline, diff, 0);
 };
 
 function parse(argv: string[]) {
   try {
-    return parseArgs({ args: argv, allowPositionals: true, strict: true, options: { out: { type: 'string' } } });
+    return parseArgs({ args: argv, allowPositionals: true, strict: true, options: { out: { type: 'string' }, diff: { type: 'string' }, ...BASELINE_OPTIONS } });
   } catch (err) {
     throw usageError((err as Error).message);
   }

@@ -16,7 +16,9 @@ import { toMs } from '../util/duration.ts';
 import { integerOption } from './args.ts';
 import { usageError, type Command } from './command.ts';
 import { parseShard, selectShard, type Shard } from './shard.ts';
+import { BASELINE_OPTIONS, BASELINE_USAGE, compareWithBaseline, parseBaselineArgs, regressionExit, type BaselineArgs } from './baseline.ts';
 import type { ShardedResultsFile } from '../report/shards.ts';
+import type { ResultsDiff } from '../report/diff.ts';
 
 export const usage = `Usage: flatline run [files, directories or globs...] [options]
 
@@ -30,6 +32,7 @@ Options:
   --reporter LIST     comma-separated: json, junit, html (default json,junit,html)
   --workers N         runs in parallel child processes (default 1)
   --time-limit DUR    wall-clock watchdog per run, e.g. 60s (default 60s)
+${BASELINE_USAGE}
   --shard I/N         run only the I-th of N parts of the plan (split by run id, so stable when
                       files are added); "flatline report" merges the N results.json files
 
@@ -42,8 +45,8 @@ Against a real Toxiproxy (real time instead of virtual time):
 
   --mqtt-url URL      MQTT subjects use this broker (e.g. mosquitto) instead of the in-process aedes
 
-Exit codes: 0 every verdict holds (expected findings included), 1 a verdict failed,
-2 a usage error or a run that could not be judged (bad scenario, crash, hang).`;
+Exit codes: 0 every verdict holds (expected findings included), 1 a verdict failed (or, with
+--fail-on-regression, a run got worse than the baseline), 2 a usage error or a run that could not be judged (bad scenario, crash, hang).`;
 
 const REPORTERS = ['json', 'junit', 'html'] as const;
 type Reporter = (typeof REPORTERS)[number];
@@ -60,6 +63,7 @@ export interface RunArgs {
   reporters: Reporter[];
   shared: SharedRunOptions;
   shard?: Shard;
+  baseline?: BaselineArgs;
 }
 
 export function parseRunArgs(argv: string[]): RunArgs {
@@ -72,6 +76,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     out: values.out ?? 'reports',
     reporters: parseReporters(values.reporter ?? 'json,junit,html'),
     shard: values.shard === undefined ? undefined : parseShard(values.shard),
+    baseline: parseBaselineArgs(values),
     shared: {
       wallLimitMs: toMs(values['time-limit'] ?? '60s', '--time-limit'),
       remote: values.toxiproxy === undefined ? undefined : { url: checkUrl(values.toxiproxy, '--toxiproxy'), upstreamHost: values['upstream-host'] },
@@ -83,7 +88,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
 }
 
 export const run: Command['run'] = async (argv, io) => {
-  const { files: patterns, seed, workers, filter, out, reporters, shared, shard } = parseRunArgs(argv);
+  const { files: patterns, seed, workers, filter, out, reporters, shared, shard, baseline } = parseRunArgs(argv);
   const { remote, timeScale } = shared;
   const files = resolveScenarioFiles(patterns.length ? patterns : [path.relative(process.cwd(), BUILT_IN) || '.']);
   const planned = await planRuns(files, filter);
@@ -99,9 +104,11 @@ export const run: Command['run'] = async (argv, io) => {
   const results: ShardedResultsFile = { flatline: FLATLINE_VERSION, seed, summary: summarize(runs, realTimers.dateNow() - started), runs };
   if (part) results.shard = { index: shard!.index, total: shard!.total, plan: part.ids };
 
-  const written = writeReports(results, reporters, out);
-  io.stdout.write(summaryText(runs, results.summary, written, paintFor(io.stdout, process.env)));
-  return exitCode(runs);
+  const paint = paintFor(io.stdout, process.env);
+  const diff = baseline ? compareWithBaseline(baseline, results, io.stdout, paint, path.join(out, 'diff.json')) : undefined;
+  const written = writeReports(results, reporters, out, diff);
+  io.stdout.write(summaryText(runs, results.summary, written, paint));
+  return regressionExit(baseline, diff, exitCode(runs));
 };
 
 /** 2 when any run could not be judged, 1 when a verdict failed, 0 otherwise (findings are expected). */
@@ -130,6 +137,7 @@ function parse(argv: string[]) {
         'listen-host': { type: 'string' },
         'mqtt-url': { type: 'string' },
         shard: { type: 'string' },
+        ...BASELINE_OPTIONS,
       },
     });
   } catch (err) {
@@ -159,12 +167,12 @@ function parseReporters(list: string): Reporter[] {
   return names as Reporter[];
 }
 
-function writeReports(results: ResultsFile, reporters: Reporter[], out: string): string[] {
+function writeReports(results: ResultsFile, reporters: Reporter[], out: string, diff?: ResultsDiff): string[] {
   fs.mkdirSync(out, { recursive: true });
   const render: Record<Reporter, [string, (r: ResultsFile) => string]> = {
     json: ['results.json', renderJson],
     junit: ['junit.xml', renderJunit],
-    html: ['index.html', renderHtml],
+    html: ['index.html', (r) => renderHtml(r, diff)],
   };
   return reporters.map((name) => {
     const [file, fn] = render[name];

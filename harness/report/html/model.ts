@@ -1,6 +1,7 @@
 import type { Verdict } from '../../checks/verdict.ts';
 import type { ResultsFile, RunError, RunResult, RunStatus, RunSummary } from '../../scenario/results.ts';
 import { readableDurations } from '../../util/duration.ts';
+import type { ResultsDiff } from '../diff.ts';
 import { buildBackoff, type BackoffView } from './backoff.ts';
 import { buildDelivery, type DeliveryView } from './delivery.ts';
 import { buildCaseGrids, type CaseGrid } from './gallery.ts';
@@ -21,6 +22,8 @@ export interface ReportData {
   matrix: MatrixGrid[];
   /** Cases x subjects, one grid per scenario folder whose matrices over subject compare at least two subjects. */
   gallery: CaseGrid[];
+  /** What changed since a baseline run, when one was given: shown first. */
+  changes: ResultsDiff | null;
 }
 
 export interface RunView {
@@ -45,7 +48,7 @@ export interface RunView {
   delivery: DeliveryView | null;
 }
 
-export function buildReportData(results: ResultsFile): ReportData {
+export function buildReportData(results: ResultsFile, diff?: ResultsDiff): ReportData {
   const runs = results.runs.map((run, i) => ({ run, i })).sort((a, b) => STATUS_ORDER[a.run.status] - STATUS_ORDER[b.run.status] || a.i - b.i);
   return {
     flatline: results.flatline,
@@ -54,6 +57,7 @@ export function buildReportData(results: ResultsFile): ReportData {
     runs: runs.map(({ run }) => runView(run)),
     matrix: buildMatrix(results.runs),
     gallery: buildCaseGrids(results.runs),
+    changes: diff ?? null,
   };
 }
 

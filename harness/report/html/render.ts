@@ -1,4 +1,5 @@
 import type { ResultsFile } from '../../scenario/results.ts';
+import type { ResultsDiff } from '../diff.ts';
 import { pageAssets } from './assets.ts';
 import { cspHash, jsonForScript, scriptForInline } from './embed.ts';
 import { buildReportData } from './model.ts';
@@ -7,9 +8,9 @@ import { buildReportData } from './model.ts';
  * The HTML report: one self-contained file (charting library, styles, script and data inline) that
  * opens from disk with no network. The page's Content-Security-Policy forbids every fetch and allows
  * only its own script, by hash: even markup slipped into the page could not run or load anything.
- * All run data travels as JSON and is shown through textContent, never as markup.
+ * With a baseline diff, its changes come first. All run data travels as JSON and is shown through textContent, never as markup.
  */
-export function renderHtml(results: ResultsFile): string {
+export function renderHtml(results: ResultsFile, diff?: ResultsDiff): string {
   const assets = pageAssets();
   const script = `${scriptForInline(assets.chartLibrary)}\n${scriptForInline(assets.pageScript)}`;
   const csp = `default-src 'none'; script-src ${cspHash(script)}; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`;
@@ -28,7 +29,7 @@ ${assets.pageStyles}</style>
 <body>
 <noscript>This report draws its tables and charts with JavaScript; the same results are in results.json.</noscript>
 <div id="app"></div>
-<script type="application/json" id="flatline-data">${jsonForScript(buildReportData(results))}</script>
+<script type="application/json" id="flatline-data">${jsonForScript(buildReportData(results, diff))}</script>
 <script>${script}</script>
 </body>
 </html>
