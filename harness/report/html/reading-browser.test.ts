@@ -7,15 +7,17 @@ import { readableMs } from '../../util/duration.ts';
 import { CHROMIUM_MISSING, chromiumAvailable, launchChromium, openFile, type Browser } from '../../../test/support/chromium.ts';
 import { fakeRun } from '../../../test/support/fake-run.ts';
 import { sampleResults } from '../../../test/support/sample-results.ts';
+import { diffResults } from '../diff.ts';
+import { mergeShards, type ShardedResultsFile } from '../shards.ts';
 import { renderHtml } from './render.ts';
 
 const OUT = path.resolve('reports', 'reading-browser-test');
 
 /** Writes a report and opens it, ready. */
-async function open(browser: Browser, name: string, results: ResultsFile): Promise<Page> {
+async function open(browser: Browser, name: string, results: ResultsFile, diff?: Parameters<typeof renderHtml>[1]): Promise<Page> {
   fs.mkdirSync(OUT, { recursive: true });
   const file = path.join(OUT, `${name}.html`);
-  fs.writeFileSync(file, renderHtml(results));
+  fs.writeFileSync(file, renderHtml(results, diff));
   const { page, watch } = await openFile(browser.context, file);
   await page.waitForSelector('body[data-ready="all"]');
   expect(watch.problems).toEqual([]);
@@ -35,7 +37,9 @@ if (!chromiumAvailable()) {
 } else {
   describe('reading the HTML report in headless chromium', () => {
     let browser: Browser;
+    let sample: ResultsFile;
     beforeAll(async () => {
+      sample = await sampleResults();
       browser = await launchChromium();
     }, 60_000);
     afterAll(async () => {
@@ -43,7 +47,7 @@ if (!chromiumAvailable()) {
     });
 
     it('names the events under the cursor on a timeline, not only the time', async () => {
-      const results = await sampleResults();
+      const results = sample;
       const page = await open(browser, 'hover', results);
       const run = results.runs.find((r) => r.scenario === 'restart: held to a schedule the client does not follow')!;
       const detail = page.locator(`.detail[data-run-id="${run.id}"]`);
@@ -80,6 +84,52 @@ if (!chromiumAvailable()) {
       const height = await page.evaluate(() => document.documentElement.scrollHeight);
       expect(height).toBeLessThan(5_000);
       await page.close();
+    }, 60_000);
+
+    it('shows what changed since the baseline first, and a change opens its run', async () => {
+      const results = sample;
+      const detection = results.runs.find((r) => r.scenario === 'blackhole: detection bound too tight')!;
+      // The baseline: that run passed and noticed 30 s sooner; one run was not there; one more was.
+      const faster = { ...detection, status: 'pass' as const, verdicts: detection.verdicts.map((v) => ({ ...v, status: 'pass' as const, measured: { ...v.measured, detectionMs: Number(v.measured.detectionMs) - 30_000 } })) };
+      const gone = fakeRun({ scenario: 'an old case' });
+      const baselineRuns = [...results.runs.filter((r) => r !== detection && r.scenario !== 'restart: reconnects follow the schedule'), faster, gone];
+      const diff = diffResults({ ...results, runs: baselineRuns }, results);
+      const page = await open(browser, 'changes', results, diff);
+      const section = page.locator('section.changes');
+      // First on the page: before the status cards and the runs.
+      expect(await page.evaluate(() => document.querySelector('section.changes')!.compareDocumentPosition(document.querySelector('.cards')!) & Node.DOCUMENT_POSITION_FOLLOWING)).toBeTruthy();
+      expect(await section.getAttribute('data-regressed')).toBe('1');
+      expect(await section.locator('.lead').textContent()).toBe('1 run got worse since the baseline: listed first.');
+      const kinds = await section.locator('tr.change-row').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.kind));
+      expect(kinds).toEqual(['regressed', 'new', 'gone']);
+      const worse = section.locator('tr.change-row.regressed');
+      expect(await worse.locator('.flip').textContent()).toBe('pass → fail');
+      expect(await worse.locator('li[data-key="detectionMs"]').textContent()).toMatch(/^detection time \S+ → \S+ \(\+30s\)$/);
+      await section.screenshot({ path: path.join(OUT, 'changes.png') });
+      await worse.click();
+      await expect.poll(() => page.locator('tr.run-row', { has: page.locator('.scenario', { hasText: detection.scenario }) }).getAttribute('aria-expanded')).toBe('true');
+      await page.close();
+    }, 60_000);
+
+    it('reports merged shards as one run: the counts and the order of the unsharded report', async () => {
+      const results = sample;
+      const plan = results.runs.map((r) => r.id);
+      const shards = [0, 1, 2].map((i): { file: string; results: ShardedResultsFile } => {
+        const runs = results.runs.filter((_, k) => k % 3 === i);
+        return { file: `shard-${i + 1}.json`, results: { ...results, runs, summary: summarize(runs, 1), shard: { index: i + 1, total: 3, plan } } };
+      });
+      const merged = mergeShards([shards[1]!, shards[2]!, shards[0]!]);
+      expect(merged.warnings).toEqual([]);
+      const page = await open(browser, 'merged', merged.results);
+      const whole = await open(browser, 'unsharded', results);
+      const rowsOf = (p: Page) => p.locator('tr.run-row').evaluateAll((rows) => rows.map((r) => `${(r as HTMLElement).dataset.status} ${r.querySelector('.scenario')!.textContent}`));
+      expect(await rowsOf(page)).toEqual(await rowsOf(whole));
+      for (const status of ['pass', 'fail', 'finding', 'error'] as const) {
+        expect(await page.locator(`[data-status-count="${status}"] .count`).textContent(), status).toBe(String(results.summary[status]));
+      }
+      expect(await page.locator('td.nat-cell').count()).toBe(await whole.locator('td.nat-cell').count());
+      await page.close();
+      await whole.close();
     }, 60_000);
   });
 }
