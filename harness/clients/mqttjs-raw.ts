@@ -7,7 +7,11 @@ import { count, flag, strict, text } from '../schema/kit.ts';
 import { withSeededMathRandom } from '../util/rng.ts';
 import type { ClientState, Guarantee } from '../trace/events.ts';
 import { ClientEvents, type ClientAdapter, type ClientContext } from './adapter.ts';
-import { checkMqttUrl, endByUser, endMqtt, GUARANTEES, MqttLinkObserver, MqttPublisher, QOS } from './mqtt-client.ts';
+import { endByUser, endMqtt } from './mqtt/connection.ts';
+import { traceKeepalive } from './mqtt/keepalive.ts';
+import { MqttLinkObserver } from './mqtt/link-observer.ts';
+import { checkMqttUrl, GUARANTEES, QOS } from './mqtt/options.ts';
+import { MqttPublisher } from './mqtt/publisher.ts';
 
 /**
  * How an application configured mqtt.js, for subjects that are mqtt.js set up some other way
@@ -97,7 +101,8 @@ export class MqttjsRawClient implements ClientAdapter {
     // manualConnect only defers the first connect to connect(); it changes nothing mqtt.js does after.
     // Its default client id is Math.random's: drawn from the subject's seeded stream, so runs repeat.
     this.client = withSeededMathRandom(ctx.rng.fork('mqttjs'), () => mqtt.connect(this.url, { manualConnect: true, ...connect, ...profile.connect }));
-    this.link = new MqttLinkObserver(this.client, this.events, ctx.clock, {
+    traceKeepalive(this.client, this.events, ctx.clock);
+    this.link = new MqttLinkObserver(this.client, this.events, {
       opened: () => this.opened(),
       closed: () => this.lost(),
     });
