@@ -46,7 +46,7 @@ describe('flatline nat', () => {
 
   it('--simulate: a 3m heartbeat behind the 5-minute carrier NAT keeps the mapping and notices a loss in 3m10s, as predicted', async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'flatline-nat-'));
-    const r = await nat('--simulate', '--heartbeat', '3m', '--timeout', '10s', '--profile', 'cn-mobile-unicom', '--out', out);
+    const r = await nat('--simulate', '--heartbeat', '3m', '--timeout', '10s', '--profile', 'cn-mobile-unicom', '--hold', '0', '--out', out);
     expect(r.code).toBe(0);
     expect(r.err).toBe('simulating 1 heartbeat(s) x 1 NAT profile(s) (2 runs, subject tcp) in virtual time\n');
     expect(r.out).toContain(
@@ -78,9 +78,9 @@ describe('flatline nat', () => {
       runs: ['k'],
     };
     const runs = [fakeRun({ id: 'k', replay: 'flatline nat --simulate --profile cn-mobile-unicom' })];
-    const simulation: NatSimulation = { cells: [cell], results: { flatline: '0.1.0', seed: 1, summary: summarize(runs, 1), runs } };
+    const simulation: NatSimulation = { cells: [cell], holds: [], results: { flatline: '0.1.0', seed: 1, summary: summarize(runs, 1), runs } };
     vi.doMock('../nat/simulate.ts', () => ({ simulateNat: async () => simulation }));
-    const r = await nat('--simulate', '--profile', 'cn-mobile-unicom');
+    const r = await nat('--simulate', '--heartbeat', '3m', '--profile', 'cn-mobile-unicom');
     expect(r.code).toBe(1);
     expect(r.out).toContain('cn-mobile-unicom  5m            yes          2m      3m10s (silent drop)  broke      3m10s          NO (finding)\n');
     expect(r.out).toContain(
@@ -90,12 +90,67 @@ describe('flatline nat', () => {
     );
   });
 
+  it('recommends a heartbeat for the chosen networks, with its margin and cost, and a day of simulation confirms it', async () => {
+    const advice = await nat('--networks', 'cn-mobile-unicom,aws-nat-gateway');
+    expect(advice.code).toBe(0);
+    expect(advice.out).toMatch(/^Heartbeat 4m, reply within 10s\n/);
+    expect(advice.out).toContain(
+      'Recommended heartbeat for cn-mobile-unicom, aws-nat-gateway: 4m\n' +
+        '  sized for cn-mobile-unicom (idle timeout 5m) with a 20% margin: 1m to spare there, 1m50s behind aws-nat-gateway\n' +
+        '  a lost mapping is noticed within 4m10s\n' +
+        '  cost: 15 heartbeats an hour (360 a day); on an idle phone each wakes the radio: 15 wake-ups an hour, about 2m54s of LTE radio-on time (11.6 s tail each)\n',
+    );
+    const recommended = /Recommended heartbeat for [^:]+: (\S+)/.exec(advice.out)![1]!;
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'flatline-nat-hold-'));
+    const sim = await nat('--networks', 'cn-mobile-unicom,aws-nat-gateway', '--simulate', '--heartbeat', recommended, '--out', out);
+    expect(sim.code).toBe(0);
+    expect(sim.out).toContain('heartbeat 4m held 1d behind cn-mobile-unicom, aws-nat-gateway: every mapping kept\n');
+    const results = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
+    const holds = results.runs.filter((r: { cell: { probe: string } }) => r.cell.probe === 'hold');
+    expect(holds.map((r: { cell: { nat: string }; status: string; verdicts: { bound: unknown }[] }) => [r.cell.nat, r.status, r.verdicts[0]!.bound])).toEqual([
+      ['cn-mobile-unicom', 'pass', { windowMs: 86_400_000, natTimeoutMs: 300_000 }],
+      ['aws-nat-gateway', 'pass', { windowMs: 86_400_000, natTimeoutMs: 350_000 }],
+    ]);
+  });
+
+  it('warns about a thin margin instead of a plain yes, and takes networks of its own', async () => {
+    const r = await nat('--networks', 'cn-mobile-unicom', '--nat', '10m', '--heartbeat', '4m30s');
+    expect(r.out).toContain('cn-mobile-unicom  5m            yes, thin    30s     4m40s (silent drop)\n');
+    expect(r.out).toContain('10m               10m           yes          5m30s   4m40s (silent drop)\n');
+    expect(r.out).toContain(
+      "WARNING  thin margin: heartbeat 4m30s leaves 30s (10%) under the cn-mobile-unicom idle timeout 5m; want at least 20%: phones fire timers late in the background and carriers' timers vary\n",
+    );
+    expect(r.out).toContain('Recommended heartbeat for cn-mobile-unicom, 10m: 4m\n');
+    expect((await nat('--networks', 'cn-mobile-unicom', '--heartbeat', '4m30s', '--margin', '5%')).out).not.toContain('WARNING');
+  });
+
+  it('--simulate drives MQTT subjects by their keepalive, dead at 1.5 x keepalive', async () => {
+    const r = await nat('--simulate', '--subject', 'mqtt', '--networks', 'cn-mobile-unicom', '--heartbeat', '4m', '--hold', '0');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Heartbeat 4m, MQTT keepalive 240 (dead at 1.5 x keepalive)\n');
+    expect(r.out).toContain('cn-mobile-unicom  5m            yes          1m      6m (silent drop)  kept alive  6m             yes\n');
+  });
+
+  it.each([
+    [['--networks', 'cn-mobile-unicom', '--profile', 'aws-alb'], /--networks and --profile are the same option; give one/],
+    [['--nat', 'soon'], /--nat: "soon" is not a duration/],
+    [['--margin', '120%'], /--margin must be a percentage from 0% to under 100%, like 20% \(got "120%"\)/],
+    [['--hold', '24h'], /--hold is part of the simulation; add --simulate/],
+    [['--subject', 'mqtt', '--timeout', '5s'], /--timeout does not apply to --subject mqtt: mqtt.js declares the link dead 1.5 x keepalive/],
+    [['--subject', 'mqttjs', '--heartbeat', '4m30.5s'], /--heartbeat 4m30s500ms: an MQTT keepalive is whole seconds/],
+    [['--nat', '1s'], /leaves no heartbeat of a second or more/],
+  ])('usage error %j', async (args, message) => {
+    const r = await nat(...args);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+  });
+
   it.each([
     [['--heartbeat', '0s'], /--heartbeat must be longer than 0 \(got "0s"\)/],
     [['--heartbeat', 'often'], /--heartbeat: "often" is not a duration/],
     [['--timeout=-1s'], /--timeout: "-1s" is not a duration/],
     [['--profile', 'cn-mobile'], /unknown NAT profile "cn-mobile"; known profiles: cn-mobile-unicom, /],
-    [['--simulate', '--subject', 'mqtt'], /--subject must be tcp or ws \(got "mqtt"\)/],
+    [['--simulate', '--subject', 'xmpp'], /--subject must be one of tcp, ws, mqtt, mqttjs \(got "xmpp"\)/],
     [['--out', 'x'], /--out writes the simulation results; add --simulate/],
   ])('usage error %j: a clear message and exit 2', async (args, message) => {
     const r = await nat(...args);

@@ -1,4 +1,5 @@
 import type { NatExpiry, NatIdleAttributes, NatRefresh } from '../net/toxics/nat-idle.ts';
+import { formatMs } from '../util/duration.ts';
 import { FlatlineError } from '../util/errors.ts';
 
 /**
@@ -145,3 +146,20 @@ export function findProfile(id: string): NatProfile {
   }
   return profile;
 }
+
+/** A network of the user's own (`flatline nat --nat 4m30s`): its id is the timeout as flatline writes it. */
+export function customProfile(idleTimeoutMs: number): NatProfile {
+  const id = formatMs(idleTimeoutMs);
+  return {
+    id,
+    name: `NAT with a ${id} idle timeout`,
+    idleTimeoutMs,
+    refresh: 'both',
+    onExpiry: 'drop',
+    source: 'given on the command line (--nat)',
+    note: 'Assumed: traffic either way refreshes it, and it drops silently at expiry.',
+  };
+}
+
+/** One of the built-in profiles (a scenario can name it by id), rather than a custom timeout. */
+export const isBuiltInProfile = (profile: NatProfile): boolean => NAT_PROFILES.some((p) => p.id === profile.id);

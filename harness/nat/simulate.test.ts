@@ -40,6 +40,33 @@ describe('simulateNat', () => {
     ]);
     expect(results.runs.map((r) => r.status)).toEqual(['finding', 'pass', 'pass', 'pass']);
     expect(results.summary).toMatchObject({ total: 4, finding: 1, pass: 3 });
-    expect(results.runs[0]!.replay).toBe('flatline nat --simulate --heartbeat 6m --timeout 10s --subject tcp --profile aws-alb --seed 4');
+    expect(results.runs[0]!.replay).toBe('flatline nat --simulate --heartbeat 6m --timeout 10s --subject tcp --networks aws-alb --seed 4');
+  });
+});
+
+describe('holding a heartbeat for a day', () => {
+  it('breaks when the heartbeat is too long for the NAT, holds when it is not', async () => {
+    const { holdProbe } = await import('./simulate.ts');
+    const { runScenario } = await import('../scenario/runner.ts');
+    const profile = findProfile('cn-mobile-unicom');
+    const held = holdProbe({ heartbeatMs: 4 * M, replyTimeoutMs: 10_000, subject: 'tcp', profile }, 24 * 60 * M);
+    expect(held.cell).toEqual({ heartbeat: '4m', timeout: '10s', nat: 'cn-mobile-unicom', subject: 'tcp', probe: 'hold' });
+    const ok = await runScenario(held.scenario, { seed: 1, file: 'x', cell: held.cell });
+    expect(ok.verdicts[0]).toMatchObject({ check: 'keepalive', status: 'pass', bound: { windowMs: 24 * 60 * M, natTimeoutMs: 5 * M } });
+    expect(ok.trace.filter((e) => e.type === 'heartbeat.sent').length).toBe(360);
+    const tooLong = holdProbe({ heartbeatMs: 6 * M, replyTimeoutMs: 10_000, subject: 'tcp', profile }, 24 * 60 * M);
+    expect((await runScenario(tooLong.scenario, { seed: 1, file: 'x', cell: tooLong.cell })).status).toBe('fail');
+  });
+
+  it('plays a custom NAT by its attributes, and drives MQTT subjects by keepalive', async () => {
+    const { customProfile } = await import('./profiles.ts');
+    const [custom] = natProbes({ heartbeatMs: 4 * M, replyTimeoutMs: 10_000, subject: 'tcp', profile: customProfile(270_000) });
+    expect(custom!.scenario.network).toEqual({ nat: { timeout: 270_000, refresh: 'both', on_expiry: 'drop' } });
+    expect(custom!.cell.nat).toBe('4m30s');
+    const [mqtt] = natProbes({ heartbeatMs: 4 * M, replyTimeoutMs: 10_000, subject: 'mqtt', profile: findProfile('aws-nat-gateway') });
+    expect(mqtt!.scenario.subject).toEqual({ kind: 'mqtt', options: { keepalive: 4 * M } });
+    expect(mqtt!.cell.timeout).toBe('2m');
+    const [raw] = natProbes({ heartbeatMs: 4 * M, replyTimeoutMs: 10_000, subject: 'mqttjs', profile: findProfile('aws-nat-gateway') });
+    expect(raw!.scenario.subject).toEqual({ kind: 'mqttjs', options: { keepalive: 240 } });
   });
 });

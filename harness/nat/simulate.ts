@@ -6,7 +6,10 @@ import type { Scenario } from '../scenario/scenario.ts';
 import { formatMs } from '../util/duration.ts';
 import { natCells, WORST_CASE_PROBE, type NatCell } from './cells.ts';
 import { compareHeartbeat } from './compare.ts';
-import type { NatProfile } from './profiles.ts';
+import { isBuiltInProfile, toNatIdleAttributes, type NatProfile } from './profiles.ts';
+import { isMqtt, replyTimeoutFor, subjectOptions, type SimulatedSubject } from './subjects.ts';
+
+export type { SimulatedSubject };
 
 /**
  * The keep-alive probe idles this many times the longer of the NAT timeout and H + T: long enough
@@ -15,8 +18,8 @@ import type { NatProfile } from './profiles.ts';
  */
 export const KEEPALIVE_SPANS = 3;
 
-/** Subjects the probes can drive: their options take `heartbeat: { interval, timeout }` (the reference clients). */
-export type SimulatedSubject = 'tcp' | 'ws';
+/** How a scenario names the profile's NAT: a built-in by id, a custom one by its attributes. */
+const natOf = (profile: NatProfile) => (isBuiltInProfile(profile) ? profile.id : toNatIdleAttributes(profile));
 
 /** One heartbeat against one profile: the pieces of a matrix cell. */
 export interface NatProbeTarget {
@@ -38,17 +41,19 @@ export interface NatProbe {
  * profile's expiry behaviour) 1 ms after the last traffic; counted from that traffic, it must be
  * noticed within the prediction.
  */
-export function natProbes({ heartbeatMs, replyTimeoutMs, subject, profile }: NatProbeTarget): NatProbe[] {
+export function natProbes(target: NatProbeTarget): NatProbe[] {
+  const { heartbeatMs, subject, profile } = target;
+  const replyTimeoutMs = replyTimeoutFor(subject, heartbeatMs, target.replyTimeoutMs);
   const cell = { heartbeat: formatMs(heartbeatMs), timeout: formatMs(replyTimeoutMs), nat: profile.id, subject };
   const label = Object.entries(cell).map(([k, v]) => `${k}=${v}`).join(' ');
-  const options = { heartbeat: { interval: heartbeatMs, timeout: replyTimeoutMs } };
+  const options = subjectOptions(subject, heartbeatMs, replyTimeoutMs);
   const predicted = compareHeartbeat({ intervalMs: heartbeatMs, replyTimeoutMs }, profile);
   const windowMs = KEEPALIVE_SPANS * Math.max(profile.idleTimeoutMs, heartbeatMs + replyTimeoutMs);
   const keepalive: Scenario = {
     name: `nat keep-alive [${label}]`,
     description: `${formatMs(windowMs)} idle behind the ${profile.name}; predicted: ${predicted.verdict}`,
     subject: { kind: subject, options },
-    network: { nat: profile.id },
+    network: { nat: natOf(profile) },
     timeline: [{ at: 0, do: 'connect' }],
     checks: [{ check: 'keepalive', window: windowMs }],
     horizon: windowMs + 1_000,
@@ -72,17 +77,54 @@ export function natProbes({ heartbeatMs, replyTimeoutMs, subject, profile }: Nat
   ];
 }
 
+/** Cell value of the long keep-alive probe that confirms a recommended heartbeat. */
+export const HOLD_PROBE = 'hold';
+
+/** One run: `holdMs` idle behind the profile's NAT with heartbeat H; the connection must survive it all. */
+export function holdProbe(target: NatProbeTarget, holdMs: number): NatProbe {
+  const { heartbeatMs, subject, profile } = target;
+  const replyTimeoutMs = replyTimeoutFor(subject, heartbeatMs, target.replyTimeoutMs);
+  const cell = { heartbeat: formatMs(heartbeatMs), timeout: formatMs(replyTimeoutMs), nat: profile.id, subject };
+  const label = Object.entries(cell).map(([k, v]) => `${k}=${v}`).join(' ');
+  return {
+    scenario: {
+      name: `nat hold ${formatMs(holdMs)} [${label}]`,
+      description: `the recommended heartbeat, ${formatMs(holdMs)} idle behind the ${profile.name}: every mapping must survive`,
+      subject: { kind: subject, options: subjectOptions(subject, heartbeatMs, replyTimeoutMs) },
+      network: { nat: natOf(profile) },
+      timeline: [{ at: 0, do: 'connect' }],
+      checks: [{ check: 'keepalive', window: holdMs }],
+      horizon: holdMs + 1_000,
+    },
+    cell: { ...cell, probe: HOLD_PROBE },
+  };
+}
+
 export interface NatSimulationOptions {
   heartbeatsMs: number[];
   replyTimeoutMs: number;
   subject: SimulatedSubject;
   profiles: readonly NatProfile[];
   seed: number;
+  /** Also hold every heartbeat behind every profile it is predicted to keep alive, this long (say 24 h). */
+  holdMs?: number;
+}
+
+/** The long hold of one heartbeat: did every mapping predicted to survive survive it? */
+export interface NatHold {
+  heartbeatMs: number;
+  holdMs: number;
+  /** Profiles held (those the arithmetic says the heartbeat keeps alive). */
+  profiles: string[];
+  /** Those whose mapping broke (or whose run could not be judged) during the hold; empty when all held. */
+  broke: string[];
 }
 
 export interface NatSimulation {
   /** One per heartbeat x profile, in that order, with what happened next to what was predicted. */
   cells: NatCell[];
+  /** One per heartbeat, with holdMs. */
+  holds: NatHold[];
   /** Every run, as `flatline run` would write them (for the JSON and HTML reports). */
   results: ResultsFile;
 }
@@ -92,16 +134,33 @@ export async function simulateNat(options: NatSimulationOptions): Promise<NatSim
   const started = realTimers.dateNow();
   const targets = options.heartbeatsMs.flatMap((heartbeatMs) => options.profiles.map((profile) => ({ heartbeatMs, profile })));
   const probes = targets.flatMap(({ heartbeatMs, profile }) => natProbes({ heartbeatMs, replyTimeoutMs: options.replyTimeoutMs, subject: options.subject, profile }));
+  const holdMs = options.holdMs;
+  const holds = holdMs ? targets.filter(({ heartbeatMs, profile }) => compareHeartbeat({ intervalMs: heartbeatMs, replyTimeoutMs: options.replyTimeoutMs }, profile).keepsAlive) : [];
+  const holdProbes = holdMs ? holds.map(({ heartbeatMs, profile }) => holdProbe({ heartbeatMs, replyTimeoutMs: options.replyTimeoutMs, subject: options.subject, profile }, holdMs)) : [];
   const runs: RunResult[] = [];
-  for (const { scenario, cell } of probes) {
+  for (const { scenario, cell } of [...probes, ...holdProbes]) {
     const run = await runScenario(scenario, { seed: options.seed, file: 'flatline nat --simulate', cell });
     runs.push({ ...run, replay: replayLine(options, cell) });
   }
   const results: ResultsFile = { flatline: FLATLINE_VERSION, seed: options.seed, summary: summarize(runs, realTimers.dateNow() - started), runs };
-  return { cells: natCells(runs), results };
+  // Holds are judged apart: the cells compare with the arithmetic, a hold confirms a heartbeat for a day.
+  const held = runs.filter((r) => r.cell?.probe === HOLD_PROBE);
+  return {
+    cells: natCells(runs.filter((r) => r.cell?.probe !== HOLD_PROBE)),
+    results,
+    holds: holdMs
+      ? options.heartbeatsMs.map((heartbeatMs) => {
+          const mine = held.filter((r) => r.cell!.heartbeat === formatMs(heartbeatMs));
+          return { heartbeatMs, holdMs, profiles: mine.map((r) => String(r.cell!.nat)), broke: mine.filter((r) => r.status !== 'pass').map((r) => String(r.cell!.nat)) };
+        })
+      : [],
+  };
 }
 
 /** The command that reruns one cell (both its probes). */
 function replayLine(options: NatSimulationOptions, cell: Record<string, unknown>): string {
-  return `flatline nat --simulate --heartbeat ${cell.heartbeat} --timeout ${cell.timeout} --subject ${options.subject} --profile ${cell.nat} --seed ${options.seed}`;
+  const network = options.profiles.some((p) => p.id === cell.nat && isBuiltInProfile(p)) ? `--networks ${cell.nat}` : `--nat ${cell.nat}`;
+  const timeout = isMqtt(options.subject) ? '' : ` --timeout ${cell.timeout}`;
+  const hold = cell.probe === HOLD_PROBE ? ` --hold ${formatMs(options.holdMs!)}` : '';
+  return `flatline nat --simulate --heartbeat ${cell.heartbeat}${timeout} --subject ${options.subject} ${network}${hold} --seed ${options.seed}`;
 }
