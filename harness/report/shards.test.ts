@@ -82,9 +82,11 @@ describe('sharded runs', () => {
     });
     const io = captureIo();
     const out = path.join(dir, 'merged.html');
-    expect(await main(['report', ...files, '--out', out], io)).toBe(0);
+    const json = path.join(dir, 'merged', 'results.json');
+    expect(await main(['report', ...files, '--out', out, '--json', json], io)).toBe(0);
     expect(io.err()).toBe('flatline report: warning: shard 3/3 not given: the report holds 2 of the 3 planned runs\n');
-    expect(io.out()).toMatch(/^2 runs: 2 passed/);
+    expect(io.out()).toBe(`2 runs: 2 passed, 0 failed, 0 expected findings, 0 errors\nwrote ${out}\nwrote ${json}\n`);
+    expect(readResultsFile(json).runs.map((r) => r.scenario)).toEqual(['a', 'b']);
   });
 
   it('refuses a bad --shard', async () => {
