@@ -78,14 +78,14 @@ export class FaultNetwork {
 
   /**
    * Creates or replaces proxies from a list, like Toxiproxy's POST /populate: a proxy whose
-   * listen and upstream are unchanged is kept as it is (with its toxics and connections).
+   * listen and upstream are unchanged is kept as it is (with its toxics and connections). Each
+   * proxy is pushed to `result` as it is done, so after a failure it tells how far it got.
    */
-  async populate(inputs: unknown): Promise<Proxy[]> {
+  async populate(inputs: unknown, result: Proxy[] = []): Promise<Proxy[]> {
     if (!Array.isArray(inputs)) {
       throw new FlatlineError('FLATLINE_ERR_CONFIG', 'populate expects a JSON array of proxies, like [{"name": "redis", "listen": "127.0.0.1:26379", "upstream": "127.0.0.1:6379"}]', { status: 400 });
     }
-    const configs = inputs.map((input, i) => checkProxyInput(input as ProxyInput, `proxy #${i + 1}`));
-    const result: Proxy[] = [];
+    const configs = inputs.map((input, i) => checkProxyInput(input as ProxyInput, i + 1));
     for (const config of configs) {
       const existing = this.proxies.get(config.name);
       if (existing) {
@@ -131,13 +131,17 @@ function checkEnabled(value: unknown, name: string): boolean {
   return value;
 }
 
-function checkProxyInput(input: ProxyInput, where = 'proxy'): ProxyConfig {
+/** A proxy's fields; `index` is its place in a populate list (Toxiproxy's "at proxy N"). */
+function checkProxyInput(input: ProxyInput, index?: number): ProxyConfig {
+  const where = index === undefined ? 'proxy' : `proxy #${index}`;
   if (typeof input !== 'object' || input === null) {
     throw new FlatlineError('FLATLINE_ERR_PROXY_FIELD', `${where}: expected an object with name, listen and upstream`, { status: 400 });
   }
   for (const field of ['name', 'upstream'] as const) {
     if (typeof input[field] !== 'string' || input[field] === '') {
-      throw new FlatlineError('FLATLINE_ERR_PROXY_FIELD', `${where}: missing required field: ${field}`, { status: 400 });
+      // api.go ProxyCreate and proxy_collection.go PopulateJson: joinError(field, ErrMissingField)
+      const apiText = `missing required field: ${field}${index === undefined ? '' : ` at proxy ${index}`}`;
+      throw new FlatlineError('FLATLINE_ERR_PROXY_FIELD', `${where}: missing required field: ${field}`, { status: 400, apiText });
     }
   }
   const name = input.name as string;

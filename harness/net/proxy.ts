@@ -56,7 +56,8 @@ export class Proxy {
     if (typeof config.name !== 'string' || config.name === '') {
       throw new FlatlineError('FLATLINE_ERR_PROXY_FIELD', 'missing required field: name', { status: 400 });
     }
-    this.listenAddress = parseHostPort(config.listen, `proxy "${config.name}": listen`);
+    // Toxiproxy's net.Listen("tcp", listen) fails with a 500 and Go's text (proxy.go listen()).
+    this.listenAddress = parseHostPort(config.listen, `proxy "${config.name}": listen`, { prefix: 'listen tcp: ', status: 500 });
     this.upstreamAddress = parseHostPort(config.upstream, `proxy "${config.name}": upstream`);
     this.config = { ...config };
     this.toxics = new ToxicCollection(config.name, () => this.links, (type, detail) => world.trace(`proxy:${config.name}`, type, detail));
@@ -107,14 +108,14 @@ export class Proxy {
       server.once('error', (err: NodeJS.ErrnoException) => {
         const where = formatHostPort(this.listenAddress);
         const why = err.code === 'EADDRINUSE' ? 'address already in use; pick another port or use port 0 for a free one' : err.message;
-        reject(new FlatlineError('FLATLINE_ERR_LISTEN', `proxy "${this.name}" cannot listen on ${where}: ${why}`, { status: 500, cause: err }));
+        reject(new FlatlineError('FLATLINE_ERR_LISTEN', `proxy "${this.name}" cannot listen on ${where}: ${why}`, { status: 500, cause: err, apiText: goListenError(err, this.listenAddress) }));
       });
       server.listen({ port: this.listenAddress.port, host: this.listenAddress.host, backlog: this.world.backlog ?? LISTEN_BACKLOG }, () => resolve());
     });
     server.on('error', () => {}); // after listening, errors belong to connections
     this.server = server;
     const addr = server.address() as net.AddressInfo;
-    this.listenAddress = { host: this.listenAddress.host, port: addr.port };
+    this.listenAddress = { host: addr.address, port: addr.port }; // as Toxiproxy shows listener.Addr()
     this.world.trace(`proxy:${this.name}`, 'proxy.enabled'); // no port: ephemeral ports would make traces differ run to run
   }
 
@@ -147,7 +148,8 @@ export class Proxy {
 
   /** New listen/upstream addresses restart the proxy and drop its connections, as Toxiproxy does. */
   async reconfigure(changes: Partial<Pick<ProxyConfig, 'listen' | 'upstream' | 'enabled'>>): Promise<void> {
-    const listen = changes.listen === undefined ? this.listenAddress : parseHostPort(changes.listen, `proxy "${this.name}": listen`);
+    // Toxiproxy's Differs() resolves the new address first: net.ResolveTCPAddr's text, a 500.
+    const listen = changes.listen === undefined ? this.listenAddress : parseHostPort(changes.listen, `proxy "${this.name}": listen`, { prefix: '', status: 500 });
     const upstream = changes.upstream === undefined ? this.upstreamAddress : parseHostPort(changes.upstream, `proxy "${this.name}": upstream`);
     const moved = formatHostPort(listen) !== formatHostPort(this.listenAddress) || formatHostPort(upstream) !== formatHostPort(this.upstreamAddress);
     if (moved) {
@@ -183,6 +185,14 @@ export class Proxy {
     link.start(this.toxics.list());
     return link;
   }
+}
+
+/** What Go's net.Listen says for the failures node reports (Toxiproxy returns it as a 500). */
+function goListenError(err: NodeJS.ErrnoException, at: HostPort): string | undefined {
+  const bind: Record<string, string> = { EADDRINUSE: 'address already in use', EACCES: 'permission denied', EADDRNOTAVAIL: 'cannot assign requested address' };
+  if (err.code && bind[err.code]) return `listen tcp ${formatHostPort(at)}: bind: ${bind[err.code]}`;
+  if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') return `listen tcp: lookup ${at.host}: no such host`;
+  return undefined;
 }
 
 function dialTcp({ host, port }: HostPort): net.Socket {

@@ -1,6 +1,6 @@
 import { FlatlineError } from '../util/errors.ts';
 import type { ToxicEntry } from './link.ts';
-import { resolveAttributes, STREAMS, type Stream, type ToxicSpec } from './toxic.ts';
+import { resolveAttributes, STREAMS, type Stream, type ToxicSpec, type ToxicType } from './toxic.ts';
 import { toxicTypes } from './toxics/index.ts';
 
 /** What a user may send to create or update a toxic (Toxiproxy's JSON body). */
@@ -36,8 +36,10 @@ export class ToxicCollection {
     return [...this.entries.values()];
   }
 
+  /** The toxics as Toxiproxy lists them (GetToxicArray): its upstream chain, then its downstream chain, each in the order added. */
   specs(): ToxicSpec[] {
-    return this.list().map((e) => e.spec);
+    const specs = this.list().map((e) => e.spec);
+    return STREAMS.flatMap((stream) => specs.filter((spec) => spec.stream === stream));
   }
 
   get(name: string): ToxicEntry {
@@ -46,17 +48,26 @@ export class ToxicCollection {
     return entry;
   }
 
-  add(input: ToxicInput): ToxicEntry {
+  /**
+   * Checks a new toxic's stream, type and name in Toxiproxy's order (toxic_collection.go
+   * AddToxicJson: stream, default name, type, name taken), before its attributes are looked at.
+   */
+  prepare(input: Omit<ToxicInput, 'attributes'>): { type: ToxicType<any>; stream: Stream; name: string } {
+    const stream = parseStream(input.stream);
+    const name = input.name || `${input.type ?? ''}_${stream}`;
     const type = input.type === undefined ? undefined : toxicTypes.get(input.type);
     if (!type) {
       const known = [...toxicTypes.keys()].join(', ');
       throw new FlatlineError('FLATLINE_ERR_TOXIC_TYPE', `invalid toxic type: ${JSON.stringify(input.type ?? null)} (known types: ${known})`, { status: 400 });
     }
-    const stream = parseStream(input.stream);
-    const name = input.name || `${type.type}_${stream}`;
     if (this.entries.has(name)) {
       throw new FlatlineError('FLATLINE_ERR_TOXIC_EXISTS', `toxic already exists: "${name}" on proxy "${this.proxyName}"`, { status: 409 });
     }
+    return { type, stream, name };
+  }
+
+  add(input: ToxicInput): ToxicEntry {
+    const { type, stream, name } = this.prepare(input);
     const spec: ToxicSpec = { name, type: type.type, stream, toxicity: parseToxicity(input.toxicity, name), attributes: {} };
     const entry: ToxicEntry = { spec, type, attributes: resolveAttributes(type, input.attributes, name) };
     spec.attributes = entry.attributes;
@@ -90,9 +101,11 @@ export class ToxicCollection {
   }
 }
 
+/** Toxiproxy's stream.ParseDirection: either word in any case; an absent stream is downstream. */
 function parseStream(stream: string | undefined): Stream {
-  if (stream === undefined || stream === '') return 'downstream';
-  if ((STREAMS as readonly string[]).includes(stream)) return stream as Stream;
+  if (stream === undefined) return 'downstream';
+  const word = stream.toLowerCase();
+  if ((STREAMS as readonly string[]).includes(word)) return word as Stream;
   throw new FlatlineError('FLATLINE_ERR_TOXIC_STREAM', `stream was invalid, can be either upstream or downstream (got ${JSON.stringify(stream)})`, { status: 400 });
 }
 

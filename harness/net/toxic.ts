@@ -74,14 +74,32 @@ export interface ToxicContext<A> {
   atLinkStart: boolean;
 }
 
-/** The attributes a toxic accepts: default, bounds, allowed words. */
+/**
+ * The longest a node timer waits: larger delays fire after 1 ms (node's timers docs, "When delay
+ * is larger than 2147483647 or less than 1, the delay will be set to 1"), so a longer duration
+ * would re-arm every millisecond. Durations past it are refused.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The attributes a toxic accepts: default, bounds, allowed words. `goType` is the Go field type
+ * Toxiproxy decodes the attribute into (int64 for most, int for slicer's), which its API's type
+ * errors name.
+ */
 export type AttributeSpec =
-  | { kind: 'number'; default?: number; min?: number; integer?: boolean; unit: string }
+  | { kind: 'number'; default?: number; min?: number; max?: number; integer?: boolean; unit: string; goType?: 'int64' | 'int' }
   | { kind: 'enum'; default: string; values: readonly string[] };
+
+/** A duration in ms as Toxiproxy's toxics take it: a whole number, at most MAX_TIMER_MS. */
+export function durationMs(defaultMs: number | undefined, min = 0): AttributeSpec {
+  return { kind: 'number', default: defaultMs, min, max: MAX_TIMER_MS, integer: true, unit: 'ms' };
+}
 
 /** One toxic type: a small definition with one job, like Toxiproxy's toxics/*.go. */
 export interface ToxicType<A = Record<string, number | string>> {
   type: string;
+  /** The Go struct Toxiproxy decodes the attributes into (its API's type errors name it); default <Type>Toxic. */
+  goName?: string;
   description: string;
   attributes: { [K in keyof A]: AttributeSpec };
   /** Acts on both directions whatever `stream` says (nat_idle, half_open). */
@@ -134,6 +152,10 @@ export function resolveAttributes<A>(type: ToxicType<A>, raw: Record<string, unk
     }
     if (spec.integer && !Number.isInteger(n)) {
       throw new FlatlineError('FLATLINE_ERR_TOXIC_ATTRIBUTE', `${where} must be a whole number of ${spec.unit} (got ${n})`, { status: 400 });
+    }
+    if (spec.max !== undefined && n > spec.max) {
+      const why = spec.max === MAX_TIMER_MS * (spec.unit === 'µs' ? 1000 : 1) ? ', the longest a timer can wait' : '';
+      throw new FlatlineError('FLATLINE_ERR_TOXIC_ATTRIBUTE', `${where} must be at most ${spec.max} ${spec.unit}${why} (got ${n})`, { status: 400 });
     }
     out[key] = n;
   }

@@ -43,7 +43,7 @@ describe('runScenario', () => {
     [{ timeline: [{ at: 0, do: 'explode' }] }, /timeline\[0\]\.do: "explode" is not a step \(one of connect, disconnect/],
     [{ checks: [] }, /checks: must list at least one check/],
     [{ subject: { kind: 'tcp', options: { heartbeat: { interval: '-1s' } } } }, /subject\.options\.heartbeat\.interval: must be a duration/],
-    [{ timeline: [{ at: '1m', do: 'add-toxic', toxic: { type: 'latency', attributes: { latency: -5 } } }] }, /timeline\[0\]\.toxic\.attributes\.latency: must be a number of ms >= 0 \(got -5\)/],
+    [{ timeline: [{ at: '1m', do: 'add-toxic', toxic: { type: 'latency', attributes: { latency: -5 } } }] }, /timeline\[0\]\.toxic\.attributes\.latency: must be a whole number of ms >= 0 \(got -5\)/],
     [{ timeline: [{ at: '1m', do: 'add-toxic', toxic: { type: 'lag' } }] }, /timeline\[0\]\.toxic\.type: "lag" is not a toxic type \(one of latency, bandwidth/],
   ])('reports a bad scenario as an error naming what is wrong: %j', async (patch, message) => {
     const result = await run(patch);

@@ -28,12 +28,15 @@ export class FlatlineError extends Error {
   readonly code: FlatlineErrorCode;
   /** HTTP status the Toxiproxy API answers with when this error reaches it. */
   readonly status: number;
+  /** What Toxiproxy's API says for this error, when it says something else than `message`. */
+  readonly apiText: string | undefined;
 
-  constructor(code: FlatlineErrorCode, message: string, options: { status?: number; cause?: unknown } = {}) {
+  constructor(code: FlatlineErrorCode, message: string, options: { status?: number; cause?: unknown; apiText?: string } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'FlatlineError';
     this.code = code;
     this.status = options.status ?? 500;
+    this.apiText = options.apiText;
   }
 }
 

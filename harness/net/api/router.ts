@@ -1,12 +1,13 @@
-import { ApiError, type ApiReply } from './http-io.ts';
+import type { GoJsonValue } from './go-json.ts';
+import { PLAIN_TEXT, PlainReply, type ApiReply } from './http-io.ts';
 
 /** Values of a path's `:name` segments, decoded. */
 export type PathParams = Record<string, string>;
 
 export interface RouteRequest {
   params: PathParams;
-  /** The body parsed as JSON; throws the 400 "bad request body" when it is not JSON. */
-  json(): unknown;
+  /** The body parsed as Go's json.Decoder reads it; throws the 400 "bad request body" when it is not JSON. */
+  json(): GoJsonValue;
 }
 
 export interface Route {
@@ -24,8 +25,9 @@ export interface RouteMatch {
 }
 
 /**
- * Finds the route for a request like gorilla/mux does for Toxiproxy: no route for the path is a 404,
- * a route for the path but not the method a 405.
+ * Finds the route for a request like gorilla/mux does for Toxiproxy: no route for the path is
+ * net/http's plain "404 page not found", a route for the path but not the method an empty 405
+ * (mux.go methodNotAllowedHandler).
  */
 export function matchRoute(routes: readonly Route[], method: string, pathname: string): RouteMatch {
   const segments = pathname.split('/');
@@ -36,8 +38,8 @@ export function matchRoute(routes: readonly Route[], method: string, pathname: s
     pathKnown = true;
     if (route.methods.includes(method)) return { route, params };
   }
-  if (pathKnown) throw new ApiError(405, `method ${method} not allowed on ${pathname}`);
-  throw new ApiError(404, `no such endpoint: ${method} ${pathname} (see Toxiproxy's HTTP API: /proxies, /populate, /reset, /version)`);
+  if (pathKnown) throw new PlainReply({ status: 405 });
+  throw new PlainReply({ status: 404, text: '404 page not found\n', contentType: PLAIN_TEXT });
 }
 
 function matchPath(pattern: string, segments: string[]): PathParams | undefined {
@@ -60,6 +62,6 @@ function decodeSegment(segment: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
-    throw new ApiError(400, `bad request: malformed percent-encoding in path segment "${segment}"`);
+    throw new PlainReply({ status: 400, text: '400 Bad Request', contentType: PLAIN_TEXT }); // Go's server refuses such a URL before routing
   }
 }

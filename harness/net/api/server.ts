@@ -3,7 +3,7 @@ import type net from 'node:net';
 import { FlatlineError } from '../../util/errors.ts';
 import { formatHostPort } from '../address.ts';
 import type { FaultNetwork } from '../network.ts';
-import { ApiError, errorReply, parseJsonBody, readBody, sendReply, type ApiReply } from './http-io.ts';
+import { errorReply, parseJsonBody, PLAIN_TEXT, PlainReply, readBody, sendReply, type ApiReply } from './http-io.ts';
 import { matchRoute, type Route } from './router.ts';
 import { KeyedQueue } from './keyed-queue.ts';
 import { toxiproxyRoutes } from './toxiproxy-routes.ts';
@@ -48,10 +48,13 @@ export async function startApiServer({ network, host = '127.0.0.1', port = 8474 
 
 function requestHandler(routes: Route[], queue: KeyedQueue): (req: http.IncomingMessage) => Promise<ApiReply> {
   return async (req) => {
-    // Toxiproxy refuses browsers so that a web page cannot drive a developer's local proxies.
-    if (req.headers['user-agent']?.startsWith('Mozilla/')) throw new ApiError(403, 'User agent not allowed');
     const method = req.method ?? 'GET';
-    const { route, params } = matchRoute(routes, method, (req.url ?? '/').split('?')[0]);
+    const { route, params } = matchRoute(routes, method, (req.url ?? '/').split('?')[0]!);
+    // Toxiproxy refuses browsers so that a web page cannot drive a developer's local proxies; as a
+    // mux middleware it sees matched routes only, and answers with http.Error's plain text.
+    if (req.headers['user-agent']?.startsWith('Mozilla/')) {
+      throw new PlainReply({ status: 403, text: 'User agent not allowed\n', contentType: PLAIN_TEXT });
+    }
     const body = await readBody(req);
     const request = { params, json: () => parseJsonBody(body) };
     return queue.run(route.locks?.(request) ?? [], () => route.handle(request));

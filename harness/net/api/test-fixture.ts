@@ -48,6 +48,18 @@ export async function rawRequest(
   return { status: res.status, body: text === '' ? undefined : JSON.parse(text) };
 }
 
+/** An answer of the API byte for byte: status, Content-Type, X-Content-Type-Options and the body text. */
+export async function rawText(
+  url: string,
+  method: string,
+  path: string,
+  body?: string | object,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; type: string | null; nosniff: boolean; text: string }> {
+  const res = await fetch(url + path, { method, headers, body: typeof body === 'object' ? JSON.stringify(body) : body });
+  return { status: res.status, type: res.headers.get('content-type'), nosniff: res.headers.get('x-content-type-options') === 'nosniff', text: await res.text() };
+}
+
 /** A TCP client connected to a proxy; errors are swallowed (tests look at 'close' and data instead). */
 export function connect(port: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {

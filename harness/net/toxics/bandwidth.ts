@@ -16,7 +16,7 @@ const SLICE_MS = 100;
 export const bandwidth: ToxicType<BandwidthAttributes> = {
   type: 'bandwidth',
   description: 'limit throughput to rate KB/s',
-  attributes: { rate: { kind: 'number', default: 0, min: 0, unit: 'KB/s' } },
+  attributes: { rate: { kind: 'number', default: 0, min: 0, integer: true, unit: 'KB/s' } },
   attach({ clock, attributes, stream, outputs }) {
     const queue = new DelayQueue<Delivery>(clock, deliverTo(outputs[stream]), deliveryBytes);
     const bytesPerMs = attributes.rate; // KB/s == bytes/ms

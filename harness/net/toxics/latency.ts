@@ -1,4 +1,4 @@
-import { only, type ToxicType } from '../toxic.ts';
+import { durationMs, only, type ToxicType } from '../toxic.ts';
 import { DelayQueue, deliverTo, deliveryBytes, type Delivery } from './delay-queue.ts';
 
 export interface LatencyAttributes {
@@ -16,8 +16,8 @@ export const latency: ToxicType<LatencyAttributes> = {
   type: 'latency',
   description: 'delay every chunk by latency ± jitter ms',
   attributes: {
-    latency: { kind: 'number', default: 0, min: 0, unit: 'ms' },
-    jitter: { kind: 'number', default: 0, min: 0, unit: 'ms' },
+    latency: durationMs(0),
+    jitter: durationMs(0),
   },
   attach({ clock, rng, attributes, stream, outputs }) {
     const queue = new DelayQueue<Delivery>(clock, deliverTo(outputs[stream]), deliveryBytes);

@@ -1,5 +1,5 @@
 import type { TimerHandle } from '../../clock/clock.ts';
-import type { StageOutput, Stream, ToxicStage, ToxicType } from '../toxic.ts';
+import { durationMs, type StageOutput, type Stream, type ToxicStage, type ToxicType } from '../toxic.ts';
 
 export type NatRefresh = 'both' | 'upstream' | 'downstream';
 /** drop: silent blackhole both ways; reset: the client gets an RST when it next sends; reset_both: both ends do when a packet next crosses. */
@@ -30,7 +30,7 @@ export const natIdle: ToxicType<NatIdleAttributes> = {
   description: 'expire the connection mapping after timeout ms idle',
   bidirectional: true,
   attributes: {
-    timeout: { kind: 'number', min: 1, unit: 'ms' },
+    timeout: durationMs(undefined, 1),
     refresh: { kind: 'enum', default: 'both', values: ['both', 'upstream', 'downstream'] },
     on_expiry: { kind: 'enum', default: 'drop', values: ['drop', 'reset', 'reset_both'] },
   },

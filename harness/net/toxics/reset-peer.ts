@@ -1,5 +1,5 @@
 import type { TimerHandle } from '../../clock/clock.ts';
-import { only, type StageOutput, type ToxicType } from '../toxic.ts';
+import { durationMs, only, type StageOutput, type ToxicType } from '../toxic.ts';
 
 export interface ResetPeerAttributes {
   timeout: number;
@@ -20,8 +20,9 @@ const lingering = new WeakMap<StageOutput, boolean>();
  */
 export const resetPeer: ToxicType<ResetPeerAttributes> = {
   type: 'reset_peer',
+  goName: 'ResetToxic', // toxics/reset_peer.go
   description: 'reset the connection timeout ms after data arrives',
-  attributes: { timeout: { kind: 'number', default: 0, min: 0, unit: 'ms' } },
+  attributes: { timeout: durationMs(0) },
   attach({ clock, attributes, stream, outputs, atLinkStart }) {
     if (!lingering.has(outputs[stream])) lingering.set(outputs[stream], atLinkStart);
     const closeWith = lingering.get(outputs[stream]) ? 'reset' : 'fin';

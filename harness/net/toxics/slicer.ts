@@ -1,5 +1,5 @@
 import type { Rng } from '../../util/rng.ts';
-import { only, type ToxicType } from '../toxic.ts';
+import { MAX_TIMER_MS, only, type ToxicType } from '../toxic.ts';
 import { DelayQueue, deliverTo, deliveryBytes, type Delivery } from './delay-queue.ts';
 
 export interface SlicerAttributes {
@@ -17,9 +17,9 @@ export const slicer: ToxicType<SlicerAttributes> = {
   type: 'slicer',
   description: 'slice data into pieces of average_size ± size_variation bytes, delay µs apart',
   attributes: {
-    average_size: { kind: 'number', default: 0, min: 0, integer: true, unit: 'bytes' },
-    size_variation: { kind: 'number', default: 0, min: 0, integer: true, unit: 'bytes' },
-    delay: { kind: 'number', default: 0, min: 0, unit: 'µs' },
+    average_size: { kind: 'number', default: 0, min: 0, integer: true, unit: 'bytes', goType: 'int' },
+    size_variation: { kind: 'number', default: 0, min: 0, integer: true, unit: 'bytes', goType: 'int' },
+    delay: { kind: 'number', default: 0, min: 0, max: MAX_TIMER_MS * 1000, integer: true, unit: 'µs', goType: 'int' },
   },
   attach({ clock, rng, attributes, stream, outputs }) {
     const queue = new DelayQueue<Delivery>(clock, deliverTo(outputs[stream]), deliveryBytes);

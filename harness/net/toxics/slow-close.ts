@@ -1,4 +1,4 @@
-import { only, type ToxicType } from '../toxic.ts';
+import { durationMs, only, type ToxicType } from '../toxic.ts';
 import { DelayQueue, deliverTo, type Delivery } from './delay-queue.ts';
 
 export interface SlowCloseAttributes {
@@ -9,7 +9,7 @@ export interface SlowCloseAttributes {
 export const slowClose: ToxicType<SlowCloseAttributes> = {
   type: 'slow_close',
   description: 'delay the close of the connection by delay ms',
-  attributes: { delay: { kind: 'number', default: 0, min: 0, unit: 'ms' } },
+  attributes: { delay: durationMs(0) },
   attach({ clock, attributes, stream, outputs }) {
     const out = outputs[stream];
     const queue = new DelayQueue<Delivery>(clock, deliverTo(out));

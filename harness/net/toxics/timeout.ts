@@ -1,5 +1,5 @@
 import type { TimerHandle } from '../../clock/clock.ts';
-import { only, type ToxicType } from '../toxic.ts';
+import { durationMs, only, type ToxicType } from '../toxic.ts';
 
 export interface TimeoutAttributes {
   timeout: number;
@@ -16,7 +16,7 @@ export interface TimeoutAttributes {
 export const timeout: ToxicType<TimeoutAttributes> = {
   type: 'timeout',
   description: 'drop all data; close after timeout ms without data (0: never)',
-  attributes: { timeout: { kind: 'number', default: 0, min: 0, unit: 'ms' } },
+  attributes: { timeout: durationMs(0) },
   attach({ clock, attributes, stream, outputs }) {
     let deadline = clock.now() + attributes.timeout;
     let timer: TimerHandle | undefined;
