@@ -39,9 +39,12 @@ export function parseBaselineArgs(values: { baseline?: string; tolerance?: strin
   return { file: values.baseline, tolerance, failOnRegression: values['fail-on-regression'] ?? false, results: readResultsFile(values.baseline) };
 }
 
-/** Compares, prints the changes, writes the diff's JSON; returns the diff. */
-export function compareWithBaseline(args: BaselineArgs, results: ResultsFile, out: Output, paint: Paint, jsonFile?: string): ResultsDiff {
-  const diff = diffResults(args.results, results, args.tolerance);
+/**
+ * Compares, prints the changes, writes the diff's JSON; returns the diff. `ours` keeps the baseline's
+ * runs this run could have run (a shard's own), so the others do not count as gone.
+ */
+export function compareWithBaseline(args: BaselineArgs, results: ResultsFile, out: Output, paint: Paint, jsonFile?: string, ours: (id: string) => boolean = () => true): ResultsDiff {
+  const diff = diffResults({ ...args.results, runs: args.results.runs.filter((r) => ours(r.id)) }, results, args.tolerance);
   out.write(changesText(diff, args.file, paint));
   if (jsonFile) {
     fs.mkdirSync(path.dirname(jsonFile), { recursive: true });

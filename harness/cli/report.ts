@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderHtml } from '../report/html/render.ts';
 import { renderJson } from '../report/json.ts';
+import { renderJunit } from '../report/junit.ts';
 import { readResultsFile } from '../report/results-file.ts';
 import { mergeShards } from '../report/shards.ts';
 import { usageError, type Command } from './command.ts';
@@ -21,6 +22,7 @@ Options:
   --out FILE          where the report goes (default reports/index.html)
 ${BASELINE_USAGE}
   --json FILE         also write the merged results there (a results.json, say as the next baseline)
+  --junit FILE        also write them as JUnit XML, for CI test views
   --diff FILE         with --baseline: where the diff's JSON goes (default diff.json beside --out)
   -h, --help          show this help
 
@@ -38,19 +40,24 @@ export const run: Command['run'] = async (argv, io) => {
   const diff = baseline ? compareWithBaseline(baseline, results, io.stdout, paintFor(io.stdout, process.env), values.diff ?? path.join(path.dirname(out), 'diff.json')) : undefined;
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, renderHtml(results, diff));
-  if (values.json !== undefined) {
-    fs.mkdirSync(path.dirname(values.json), { recursive: true });
-    fs.writeFileSync(values.json, renderJson(results));
+  const extra = [
+    [values.json, renderJson],
+    [values.junit, renderJunit],
+  ] as const;
+  for (const [file, render] of extra) {
+    if (file === undefined) continue;
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, render(results));
   }
   const s = results.summary;
-  const wrote = [out, ...(values.json === undefined ? [] : [values.json])].map((f) => `wrote ${f}\n`).join('');
+  const wrote = [out, ...extra.flatMap(([file]) => (file === undefined ? [] : [file]))].map((f) => `wrote ${f}\n`).join('');
   io.stdout.write(`${s.total} runs: ${s.pass} passed, ${s.fail} failed, ${s.finding} expected findings, ${s.error} errors\n${wrote}`);
   return regressionExit(baseline, diff, 0);
 };
 
 function parse(argv: string[]) {
   try {
-    return parseArgs({ args: argv, allowPositionals: true, strict: true, options: { out: { type: 'string' }, json: { type: 'string' }, diff: { type: 'string' }, ...BASELINE_OPTIONS } });
+    return parseArgs({ args: argv, allowPositionals: true, strict: true, options: { out: { type: 'string' }, json: { type: 'string' }, junit: { type: 'string' }, diff: { type: 'string' }, ...BASELINE_OPTIONS } });
   } catch (err) {
     throw usageError((err as Error).message);
   }

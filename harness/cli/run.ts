@@ -15,7 +15,7 @@ import { runSuite, type SharedRunOptions } from '../scenario/suite.ts';
 import { toMs } from '../util/duration.ts';
 import { integerOption } from './args.ts';
 import { usageError, type Command } from './command.ts';
-import { parseShard, selectShard, type Shard } from './shard.ts';
+import { inShard, parseShard, selectShard, type Shard } from './shard.ts';
 import { BASELINE_OPTIONS, BASELINE_USAGE, compareWithBaseline, parseBaselineArgs, regressionExit, type BaselineArgs } from './baseline.ts';
 import type { ShardedResultsFile } from '../report/shards.ts';
 import type { ResultsDiff } from '../report/diff.ts';
@@ -105,7 +105,7 @@ export const run: Command['run'] = async (argv, io) => {
   if (part) results.shard = { index: shard!.index, total: shard!.total, plan: part.ids };
 
   const paint = paintFor(io.stdout, process.env);
-  const diff = baseline ? compareWithBaseline(baseline, results, io.stdout, paint, path.join(out, 'diff.json')) : undefined;
+  const diff = baseline ? compareWithBaseline(baseline, results, io.stdout, paint, path.join(out, 'diff.json'), shard && ((id) => inShard(id, shard))) : undefined;
   const written = writeReports(results, reporters, out, diff);
   io.stdout.write(summaryText(runs, results.summary, written, paint));
   return regressionExit(baseline, diff, exitCode(runs));

@@ -38,6 +38,11 @@ describe('sharded runs', () => {
     expect(whole.code).toBe(2);
     expect(shards.map((s) => s.code)).toContain(2);
 
+    // A shard compared with the whole unsharded baseline: the other shards' runs are not "gone".
+    const io = captureIo();
+    expect(await main(['run', 'test/fixtures', '--out', path.join(dir, 'against-baseline'), '--reporter', 'json', '--shard', '2/3', '--baseline', whole.file], io)).toBe(shards[1]!.code);
+    expect(io.out()).toContain(`0 regressed, 0 improved, 0 new, 0 gone, ${shards[1]!.results.runs.length} unchanged`);
+
     const given = [shards[2]!, shards[0]!, shards[1]!].map(({ file, results }) => ({ file, results }));
     const { results, warnings } = mergeShards(given);
     expect(warnings).toEqual([]);
@@ -83,9 +88,11 @@ describe('sharded runs', () => {
     const io = captureIo();
     const out = path.join(dir, 'merged.html');
     const json = path.join(dir, 'merged', 'results.json');
-    expect(await main(['report', ...files, '--out', out, '--json', json], io)).toBe(0);
+    const junit = path.join(dir, 'merged', 'junit.xml');
+    expect(await main(['report', ...files, '--out', out, '--json', json, '--junit', junit], io)).toBe(0);
     expect(io.err()).toBe('flatline report: warning: shard 3/3 not given: the report holds 2 of the 3 planned runs\n');
-    expect(io.out()).toBe(`2 runs: 2 passed, 0 failed, 0 expected findings, 0 errors\nwrote ${out}\nwrote ${json}\n`);
+    expect(io.out()).toBe(`2 runs: 2 passed, 0 failed, 0 expected findings, 0 errors\nwrote ${out}\nwrote ${json}\nwrote ${junit}\n`);
+    expect(fs.readFileSync(junit, 'utf8')).toMatch(/<testsuites name="flatline" tests="2" failures="0"/);
     expect(readResultsFile(json).runs.map((r) => r.scenario)).toEqual(['a', 'b']);
   });
 
