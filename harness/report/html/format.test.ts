@@ -4,9 +4,10 @@ import { readableMs } from '../../util/duration.ts';
 import { packTimes } from './thin.ts';
 
 /** The page's pure helpers run in the browser; these keep them in step with their TypeScript counterparts. */
-const page = new Function(`${fs.readFileSync(new URL('./assets/format.js', import.meta.url), 'utf8')}; return { fmtDuration, unpackTimes };`)() as {
+const page = new Function(`${fs.readFileSync(new URL('./assets/format.js', import.meta.url), 'utf8')}; return { fmtDuration, unpackTimes, fitLeft };`)() as {
   fmtDuration: (ms: number) => string;
   unpackTimes: (dt: number[]) => number[];
+  fitLeft: (x: number, width: number, left: number, right: number, pad: number) => number;
 };
 
 describe('the page formats durations as flatline does', () => {
@@ -22,5 +23,14 @@ describe('mark times', () => {
     expect(page.unpackTimes(packTimes(times))).toEqual(times);
     const dense = Array.from({ length: 10_000 }, (_, i) => i * 7 + (i % 3));
     expect(page.unpackTimes(packTimes(dense))).toEqual(dense);
+  });
+});
+
+describe('chart labels', () => {
+  it('stay whole inside the plot: an "outage 2" label at the right edge moves left, one at the left edge right', () => {
+    // A plot from 60 to 660 px, a label 56 px wide.
+    expect(page.fitLeft(300, 56, 60, 660, 2)).toBe(300);
+    expect(page.fitLeft(640, 56, 60, 660, 2)).toBe(602);
+    expect(page.fitLeft(40, 56, 60, 660, 2)).toBe(62);
   });
 });

@@ -63,8 +63,7 @@ function px(n) {
  * right when it would start before its left edge: labels near an edge are shown whole, not clipped.
  */
 function fitText(ctx, bbox, text, x, y) {
-  const width = ctx.measureText(text).width;
-  const left = Math.max(bbox.left + px(2), Math.min(x, bbox.left + bbox.width - width - px(2)));
+  const left = fitLeft(x, ctx.measureText(text).width, bbox.left, bbox.left + bbox.width, px(2));
   ctx.textAlign = 'left';
   ctx.fillText(text, left, y);
   return left;

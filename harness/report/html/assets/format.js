@@ -47,3 +47,11 @@ function unpackTimes(dt) {
 function runHash(id) {
   return `#run/${encodeURIComponent(id)}`;
 }
+
+/**
+ * Where a label `width` wide starts, wanting x, so that it stays whole between `left` and `right`
+ * with `pad` to spare: moved left at the right edge, right at the left edge (a chart's labels).
+ */
+function fitLeft(x, width, left, right, pad) {
+  return Math.max(left + pad, Math.min(x, right - width - pad));
+}

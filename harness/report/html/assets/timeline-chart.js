@@ -132,7 +132,7 @@ function drawSpans(u, timeline, connectionY) {
       ctx.fillRect(left, bbox.top, width, bbox.height);
       // Two rows of names, so neighbours rarely collide; a backing keeps them legible over the marks.
       const top = bbox.top + px(3 + (i % 2) * 15);
-      const textLeft = Math.max(bbox.left + px(2), Math.min(left + px(3), bbox.left + bbox.width - ctx.measureText(f.label).width - px(2)));
+      const textLeft = fitLeft(left + px(3), ctx.measureText(f.label).width, bbox.left, bbox.left + bbox.width, px(2));
       ctx.fillStyle = 'rgba(255, 255, 255, 0.85)';
       ctx.fillRect(textLeft - px(2), top - px(1), ctx.measureText(f.label).width + px(4), px(14));
       ctx.fillStyle = '#57606a';
