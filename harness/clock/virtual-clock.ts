@@ -17,6 +17,12 @@ export interface VirtualClockOptions {
    * microseconds, and even a SYN the kernel dropped is sent again 1 s later (see DEFAULT_STALL_MS).
    */
   stallMs?: number;
+  /**
+   * What carries the bytes: kernel loopback sockets watched by the IoTracker (default), or the
+   * simulated network, whose packets are timers on this clock, so that settling only drains
+   * node's own queues and never waits on real time.
+   */
+  substrate?: 'kernel' | 'sim';
 }
 
 export interface RunOptions {
@@ -49,13 +55,15 @@ export class VirtualClock extends FakeTimersClock {
   private readonly quietRounds: number;
   private readonly externalQuietMs: number;
   private readonly stallMs: number;
+  readonly substrate: 'kernel' | 'sim';
 
   private constructor(options: VirtualClockOptions) {
     super(options.epoch);
     this.quietRounds = options.quietRounds ?? 2;
     this.externalQuietMs = options.externalQuietMs ?? 5;
     this.stallMs = options.stallMs ?? DEFAULT_STALL_MS;
-    this.io.start();
+    this.substrate = options.substrate ?? 'kernel';
+    if (this.substrate === 'kernel') this.io.start();
   }
 
   /** Installs the virtual clock process-wide. Only one fake clock can be installed at a time. */
@@ -70,6 +78,7 @@ export class VirtualClock extends FakeTimersClock {
 
   /** Lets real I/O run until nothing is in flight. */
   async settle(): Promise<void> {
+    if (this.substrate === 'sim') return this.drainQueues();
     let quiet = 0;
     let last = this.io.progress();
     let frozenSince = realTimers.dateNow();
@@ -100,6 +109,20 @@ export class VirtualClock extends FakeTimersClock {
       await new Promise((resolve) => realTimers.setTimeout(resolve, this.externalQuietMs));
       if (this.io.progress() === last) return;
       quiet = 0;
+    }
+  }
+
+  /**
+   * On the simulated network nothing is in flight outside this clock: settling means letting
+   * node's own queues (nextTick, microtasks, setImmediate) run dry at the current instant.
+   */
+  private async drainQueues(): Promise<void> {
+    for (;;) {
+      await nextIoTurn();
+      if (this.aborted) throw this.aborted;
+      // Let promise chains begun in that turn run on before counting what is left.
+      for (let i = 0; i < MICROTASK_FLUSH; i++) await null;
+      if (pendingImmediates() === 0) return;
     }
   }
 
@@ -177,6 +200,16 @@ function stalled(stallMs: number, waiting: string | undefined): FlatlineError {
       'if it is in this process, something holds the socket without reading it or closing it; ' +
       `if the machine is only overloaded, raise VirtualClock's stallMs.`,
   );
+}
+
+/** Microtask turns a settle round lets pass before it counts the queued immediates. */
+const MICROTASK_FLUSH = 16;
+
+/** setImmediate callbacks still queued (node lists each ref'ed one as an 'Immediate' resource). */
+function pendingImmediates(): number {
+  let n = 0;
+  for (const resource of process.getActiveResourcesInfo()) if (resource === 'Immediate') n++;
+  return n;
 }
 
 /** One turn of the event loop: microtasks drain, then pending I/O callbacks run in the poll phase. */

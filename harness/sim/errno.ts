@@ -1,0 +1,19 @@
+import os from 'node:os';
+
+export type SimErrorCode = 'ECONNREFUSED' | 'ECONNRESET' | 'ETIMEDOUT' | 'EPIPE' | 'EHOSTUNREACH' | 'EADDRINUSE' | 'EADDRNOTAVAIL';
+
+/**
+ * The error objects node's net module raises for a failed system call, shape for shape
+ * (lib/internal/errors.js UVExceptionWithHostPort / ErrnoException): `connect ECONNREFUSED
+ * 10.0.0.2:1883` with errno, code, syscall, address and port; `read ECONNRESET` without them.
+ */
+export function errnoException(code: SimErrorCode, syscall: string, address?: string, port?: number): NodeJS.ErrnoException {
+  const where = address === undefined ? '' : port === undefined ? ` ${address}` : ` ${address}:${port}`;
+  const err = new Error(`${syscall} ${code}${where}`) as NodeJS.ErrnoException & { address?: string; port?: number };
+  err.errno = -os.constants.errno[code];
+  err.code = code;
+  err.syscall = syscall;
+  if (address !== undefined) err.address = address;
+  if (port !== undefined) err.port = port;
+  return err;
+}

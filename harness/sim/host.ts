@@ -1,0 +1,162 @@
+import type { Clock } from '../clock/clock.ts';
+import { errnoException } from './errno.ts';
+import { segmentLength, type Segment } from './segment.ts';
+import { EPHEMERAL_PORT_FIRST, EPHEMERAL_PORT_LAST } from './tcp/constants.ts';
+import { TcpConnection, type Endpoint, type TcpHost } from './tcp/connection.ts';
+
+/** A listening socket's end in the host: takes established connections off the accept queue. */
+export interface HostListener {
+  /** The address it is bound to: a host address, a loopback address, or a wildcard. */
+  readonly address: string;
+  readonly backlog: number;
+  /** A connection finished its handshake and waits to be accepted. */
+  accept(conn: TcpConnection): void;
+}
+
+export const WILDCARDS = new Set(['0.0.0.0', '::', '']);
+export const isLoopback = (address: string) => address === '::1' || address.startsWith('127.') || address === 'localhost' || address === '::ffff:127.0.0.1';
+
+/**
+ * A machine on the simulated network: one address, its loopback, its listening ports and its
+ * connections by 4-tuple. It does what a kernel does with an arriving segment: hand it to its
+ * connection, open one from a listener on a SYN, or answer RST when nothing owns it
+ * (tcp_v4_send_reset()).
+ */
+export class Host implements TcpHost {
+  private readonly listeners = new Map<number, HostListener[]>();
+  private readonly connections = new Map<string, TcpConnection>();
+  /** Handshakes a listener has started and not finished, per port: its SYN queue. */
+  private readonly pending = new Map<number, number>();
+  private nextPort = EPHEMERAL_PORT_FIRST;
+  private nextIss = 1_000;
+  /** Local ports of connections this host opened. */
+  private readonly ephemeral = new Set<number>();
+
+  constructor(
+    readonly name: string,
+    readonly address: string,
+    readonly clock: Clock,
+    private readonly send: (from: Host, seg: Segment) => void,
+  ) {}
+
+  /** True when `address` names this host (its own address or its loopback). */
+  owns(address: string): boolean {
+    return address === this.address || isLoopback(address) || WILDCARDS.has(address);
+  }
+
+  transmit(seg: Segment): void {
+    this.send(this, seg);
+  }
+
+  release(conn: TcpConnection): void {
+    const key = tupleKey(conn.local, conn.remote);
+    if (this.connections.get(key) !== conn) return;
+    this.connections.delete(key);
+    if (!this.listeners.has(conn.local.port)) this.ephemeral.delete(conn.local.port);
+  }
+
+  listen(port: number, listener: HostListener): number {
+    const bound = port === 0 ? this.freePort() : port;
+    const existing = this.listeners.get(bound) ?? [];
+    if (existing.some((l) => l.address === listener.address || WILDCARDS.has(l.address) || WILDCARDS.has(listener.address))) {
+      throw errnoException('EADDRINUSE', 'listen', listener.address || '::', bound);
+    }
+    this.listeners.set(bound, [...existing, listener]);
+    return bound;
+  }
+
+  unlisten(port: number, listener: HostListener): void {
+    const left = (this.listeners.get(port) ?? []).filter((l) => l !== listener);
+    if (left.length > 0) this.listeners.set(port, left);
+    else this.listeners.delete(port);
+  }
+
+  /**
+   * The machine lost its state (a crash and reboot, a failover to a cold standby): every
+   * connection and listener is forgotten without a packet, so the peers find out only when they
+   * next send something and get an RST.
+   */
+  forget(): void {
+    for (const conn of this.connections.values()) conn.vanish();
+    this.connections.clear();
+    this.listeners.clear();
+    this.pending.clear();
+    this.ephemeral.clear();
+  }
+
+  /** Opens a connection to `remote`; the SYN leaves at once. */
+  connect(remote: Endpoint, localAddress?: string): TcpConnection {
+    const address = localAddress && !WILDCARDS.has(localAddress) ? localAddress : isLoopback(remote.address) ? '127.0.0.1' : this.address;
+    const local = { address, port: this.freePort() };
+    this.ephemeral.add(local.port);
+    const conn = new TcpConnection(this, local, remote, this.iss(), 'SYN_SENT');
+    this.connections.set(tupleKey(local, remote), conn);
+    return conn;
+  }
+
+  /** A segment addressed to this host arrived. */
+  receive(seg: Segment): void {
+    const local = { address: seg.dst, port: seg.dport };
+    const remote = { address: seg.src, port: seg.sport };
+    const conn = this.connections.get(tupleKey(local, remote));
+    if (conn) return conn.receive(seg);
+    if (seg.rst) return;
+    const listener = seg.syn && !seg.ack ? this.listenerFor(seg.dst, seg.dport) : undefined;
+    if (!listener) return this.answerReset(seg);
+    // A full SYN queue drops the SYN: the client retries on its own timer (tcp_conn_request()).
+    const pending = this.pending.get(seg.dport) ?? 0;
+    if (pending >= listener.backlog) return;
+    this.pending.set(seg.dport, pending + 1);
+    const accepted = new TcpConnection(this, local, remote, this.iss(), 'SYN_RECEIVED');
+    const settle = () => {
+      this.pending.set(seg.dport, (this.pending.get(seg.dport) ?? 1) - 1);
+    };
+    accepted.user = {
+      established: () => {
+        settle();
+        accepted.user = undefined;
+        listener.accept(accepted);
+      },
+      data: () => true,
+      fin: () => {},
+      failed: settle,
+      writable: () => {},
+    };
+    this.connections.set(tupleKey(local, remote), accepted);
+    accepted.acceptSyn(seg);
+  }
+
+  /** The RST a kernel sends for a segment no socket owns (RFC 793 "reset generation"). */
+  private answerReset(seg: Segment): void {
+    const base = { src: seg.dst, sport: seg.dport, dst: seg.src, dport: seg.sport, wnd: 0, rst: true as const };
+    if (seg.ack) this.transmit({ ...base, seq: seg.ackNo, ackNo: 0 });
+    else this.transmit({ ...base, ack: true, seq: 0, ackNo: seg.seq + segmentLength(seg) });
+  }
+
+  private listenerFor(address: string, port: number): HostListener | undefined {
+    const all = this.listeners.get(port);
+    if (!all) return undefined;
+    return all.find((l) => l.address === address) ?? all.find((l) => WILDCARDS.has(l.address) || (isLoopback(l.address) && isLoopback(address)));
+  }
+
+  /** Ports in order from the start of Linux's ephemeral range; deterministic where Linux hashes. */
+  private freePort(): number {
+    for (let i = 0; i <= EPHEMERAL_PORT_LAST - EPHEMERAL_PORT_FIRST; i++) {
+      const port = this.nextPort;
+      this.nextPort = port === EPHEMERAL_PORT_LAST ? EPHEMERAL_PORT_FIRST : port + 1;
+      if (!this.listeners.has(port) && !this.ephemeral.has(port)) return port;
+    }
+    throw errnoException('EADDRNOTAVAIL', 'connect');
+  }
+
+
+  /** Initial sequence numbers: fixed per host and increasing, so traces are the same every run. */
+  private iss(): number {
+    this.nextIss += 64_000;
+    return this.nextIss;
+  }
+}
+
+function tupleKey(local: Endpoint, remote: Endpoint): string {
+  return `${local.address}:${local.port}>${remote.address}:${remote.port}`;
+}
