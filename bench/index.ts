@@ -7,12 +7,14 @@
 import { benchCompression } from './clock.ts';
 import { benchProxy } from './net.ts';
 import { benchReport } from './report.ts';
+import { benchSim } from './sim.ts';
 import { benchSuite } from './suite.ts';
 
 const started = performance.now();
 console.log(`flatline bench — node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
 await benchProxy();
 await benchCompression();
+await benchSim();
 await benchSuite();
 await benchReport();
 console.log(`\nbench finished in ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -13,6 +13,7 @@ import { planRuns, resolveScenarioFiles } from '../scenario/loader.ts';
 import { summarize, type ResultsFile, type RunResult } from '../scenario/results.ts';
 import { runSuite, type SharedRunOptions } from '../scenario/suite.ts';
 import { toMs } from '../util/duration.ts';
+import { NETWORK_SUBSTRATES, type NetworkSubstrate } from '../scenario/world.ts';
 import { integerOption } from './args.ts';
 import { usageError, type Command } from './command.ts';
 import { inShard, parseShard, selectShard, type Shard } from './shard.ts';
@@ -35,6 +36,8 @@ Options:
 ${BASELINE_USAGE}
   --shard I/N         run only the I-th of N parts of the plan (split by run id, so stable when
                       files are added); "flatline report" merges the N results.json files
+  --network SUBSTRATE sim: the simulated network (in-process TCP/IP, exact and load-independent);
+                      kernel: loopback sockets (default; what a real-time run always uses)
 
 Against a real Toxiproxy (real time instead of virtual time):
   --toxiproxy URL     apply faults through the Toxiproxy at URL, e.g. http://127.0.0.1:8474
@@ -83,6 +86,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
       timeScale: values['time-scale'] === undefined ? undefined : parseScale(values['time-scale']),
       serverHost: values['listen-host'],
       mqttUrl: values['mqtt-url'] === undefined ? undefined : checkUrl(values['mqtt-url'], '--mqtt-url', /^(mqtt|tcp):\/\/[^/]+/),
+      network: values.network === undefined ? undefined : parseNetwork(values.network),
     },
   };
 }
@@ -138,6 +142,7 @@ function parse(argv: string[]) {
         'mqtt-url': { type: 'string' },
         shard: { type: 'string' },
         ...BASELINE_OPTIONS,
+        network: { type: 'string' },
       },
     });
   } catch (err) {
@@ -151,6 +156,12 @@ function checkUrl(url: string, flag: string, shape = /^https?:\/\/[^/]+/): strin
     throw usageError(`${flag} must be a URL like ${example} (got ${JSON.stringify(url)})`);
   }
   return url.replace(/\/+$/, '');
+}
+
+function parseNetwork(text: string): NetworkSubstrate {
+  const network = NETWORK_SUBSTRATES.find((n) => n === text);
+  if (!network) throw usageError(`--network must be ${NETWORK_SUBSTRATES.join(' or ')} (got ${JSON.stringify(text)})`);
+  return network;
 }
 
 function parseScale(text: string): number {

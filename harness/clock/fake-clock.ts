@@ -35,6 +35,7 @@ export abstract class FakeTimersClock implements Clock {
       loopLimit: 1_000_000,
     });
     this.epoch = epoch;
+    repairRefresh(this.fake);
     let reject!: (reason: Error) => void;
     this.whenAborted = new Promise<never>((_, r) => (reject = r));
     this.rejectAborted = reject;
@@ -90,5 +91,36 @@ export abstract class FakeTimersClock implements Clock {
   /** Number of timers pending. */
   pendingTimers(): number {
     return this.fake.countTimers();
+  }
+}
+
+type HeapTimer = { heapIndex?: number };
+type FakeInternals = InstalledFake & { timers?: Map<number, HeapTimer>; timerHeap?: { remove(timer: HeapTimer): boolean } };
+
+/**
+ * @sinonjs/fake-timers 15.5.0's `Timeout#refresh()` sets the timer's new due time before taking it
+ * out of its heap, so the heap can lose its order (aedes refreshes each client's keepalive timer
+ * on every packet; with a thousand clients timers then fire late or out of order). Taking the
+ * timer out first, with its old due time, lets the library's own refresh re-insert it correctly.
+ */
+function repairRefresh(fake: InstalledFake): void {
+  const internals = fake as FakeInternals;
+  const g = globalThis as unknown as Record<'setTimeout' | 'setInterval', (...args: unknown[]) => { refresh?: () => unknown }>;
+  for (const name of ['setTimeout', 'setInterval'] as const) {
+    const schedule = g[name];
+    const repaired = function (this: unknown, ...args: unknown[]) {
+      const handle = schedule.apply(this, args);
+      const refresh = handle.refresh;
+      if (typeof refresh === 'function') {
+        handle.refresh = function (this: unknown) {
+          const timer = internals.timers?.get(Number(handle));
+          if (timer) internals.timerHeap?.remove(timer);
+          return refresh.call(this);
+        };
+      }
+      return handle;
+    };
+    Object.assign(repaired, schedule);
+    g[name] = repaired;
   }
 }

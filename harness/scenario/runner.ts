@@ -10,7 +10,7 @@ import { applyStep, type Step, type StepTargets } from './steps.ts';
 import { findSubject } from './subjects.ts';
 import '../subjects/index.ts'; // registers the gallery subjects (rws, socketio, the seed articles' clients)
 import { validateScenario } from './validate.ts';
-import { World } from './world.ts';
+import { World, type NetworkSubstrate } from './world.ts';
 
 export interface RunOptions {
   seed: number;
@@ -27,6 +27,8 @@ export interface RunOptions {
   serverHost?: string;
   /** MQTT subjects talk to this broker instead of an in-process aedes. */
   mqttUrl?: string;
+  /** The substrate under the world (default kernel). */
+  network?: NetworkSubstrate;
 }
 
 /** Real-time scheduling noise a verdict allows for, in real ms; scaled into scenario time. */
@@ -65,7 +67,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const subjectOptions = scenario.subject.options ?? {};
     const promises = subject.promises(subjectOptions);
     const timeScale = options.timeScale ?? (options.remote ? 0.01 : undefined);
-    world = new World({ seed, clock: timeScale === undefined ? 'virtual' : { scale: timeScale }, serverHost: options.serverHost });
+    world = new World({ seed, clock: timeScale === undefined ? 'virtual' : { scale: timeScale }, serverHost: options.serverHost, network: options.network });
     const w = world;
     const wallLimitMs = options.wallLimitMs ?? 60_000;
     watchdog = realTimers.setTimeout(

@@ -5,7 +5,7 @@ import type { RunResult } from './results.ts';
 import { runScenario, type RunOptions } from './runner.ts';
 
 /** What every run of a suite shares besides the seed: the watchdog and the fault backend. */
-export type SharedRunOptions = Pick<RunOptions, 'wallLimitMs' | 'remote' | 'timeScale' | 'serverHost' | 'mqttUrl'>;
+export type SharedRunOptions = Pick<RunOptions, 'wallLimitMs' | 'remote' | 'timeScale' | 'serverHost' | 'mqttUrl' | 'network'>;
 
 export interface SuiteOptions extends SharedRunOptions {
   seed: number;
@@ -93,8 +93,8 @@ async function runInWorkers(plan: PlannedRun[], options: SuiteOptions, report: (
   return results;
 }
 
-function shared({ wallLimitMs, remote, timeScale, serverHost, mqttUrl }: SuiteOptions): SharedRunOptions {
-  return { wallLimitMs, remote, timeScale, serverHost, mqttUrl };
+function shared({ wallLimitMs, remote, timeScale, serverHost, mqttUrl, network }: SuiteOptions): SharedRunOptions {
+  return { wallLimitMs, remote, timeScale, serverHost, mqttUrl, network };
 }
 
 function loadFailureResult(failure: LoadFailure, seed: number): RunResult {

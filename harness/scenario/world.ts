@@ -11,6 +11,12 @@ import type { Proxy } from '../net/proxy.ts';
 import type { ReferenceServer, ServerContext } from '../servers/server.ts';
 import { Rng } from '../util/rng.ts';
 import { Trace } from '../trace/trace.ts';
+import { Interposer } from '../sim/interpose.ts';
+import { SimNetwork } from '../sim/network.ts';
+
+/** What carries a world's bytes: the simulated network, or the kernel's loopback sockets. */
+export type NetworkSubstrate = 'sim' | 'kernel';
+export const NETWORK_SUBSTRATES: readonly NetworkSubstrate[] = ['sim', 'kernel'];
 
 const CLOSE_LIMIT_MS = 10_000;
 
@@ -20,6 +26,8 @@ export interface WorldOptions {
   clock?: 'virtual' | 'real' | { scale: number };
   /** Where the reference servers listen (default 127.0.0.1; 0.0.0.0 when a Toxiproxy in another container must reach them). */
   serverHost?: string;
+  /** The substrate (default kernel). `sim` needs the virtual clock: nothing on it waits on real time. */
+  network?: NetworkSubstrate;
 }
 
 /**
@@ -37,12 +45,26 @@ export class World {
   private closed = false;
 
   private readonly serverHost: string;
+  /** The simulated network under every in-process party, when the world runs on it. */
+  readonly sim: SimNetwork | undefined;
+  private readonly interposer: Interposer | undefined;
 
   constructor(options: WorldOptions = {}) {
     const clock = options.clock ?? 'virtual';
-    this.clock = clock === 'virtual' ? VirtualClock.install() : clock === 'real' ? new RealClock() : new ScaledClock(clock.scale);
+    const substrate = options.network ?? 'kernel';
+    if (!NETWORK_SUBSTRATES.includes(substrate)) {
+      throw new FlatlineError('FLATLINE_ERR_CONFIG', `network "${String(substrate)}" is not a substrate: use ${NETWORK_SUBSTRATES.map((n) => `"${n}"`).join(' or ')}`);
+    }
+    if (substrate === 'sim' && clock !== 'virtual') {
+      throw new FlatlineError('FLATLINE_ERR_CONFIG', 'the simulated network runs on virtual time only; a real-time world (--time-scale, --toxiproxy) needs --network kernel');
+    }
+    this.clock = clock === 'virtual' ? VirtualClock.install({ substrate }) : clock === 'real' ? new RealClock() : new ScaledClock(clock.scale);
     this.serverHost = options.serverHost ?? '127.0.0.1';
     this.rng = new Rng(options.seed ?? 1);
+    if (substrate === 'sim') {
+      this.sim = new SimNetwork({ clock: this.clock, rng: this.rng.fork('sim') });
+      this.interposer = Interposer.install(this.sim);
+    }
     this.trace = new Trace(this.clock);
     this.network = new FaultNetwork({ clock: this.clock, rng: this.rng.fork('net'), trace: this.trace.sink });
   }
@@ -134,8 +156,10 @@ export class World {
     try {
       await withRealTimeout(release(), CLOSE_LIMIT_MS, 'closing the world');
     } finally {
+      this.interposer?.uninstall();
       if (this.clock instanceof FakeTimersClock) this.clock.uninstall();
     }
+    this.interposer?.assertNoBypass();
   }
 }
 

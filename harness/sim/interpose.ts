@@ -1,4 +1,3 @@
-import { createHook, type AsyncHook } from 'node:async_hooks';
 import net from 'node:net';
 import { FlatlineError } from '../util/errors.ts';
 import { simListen } from './listen.ts';
@@ -12,25 +11,23 @@ const original = {
 
 let active: Interposer | undefined;
 
+type TcpBinding = { TCP: new (...args: unknown[]) => object };
+const tcpBinding = (process as unknown as { binding(name: 'tcp_wrap'): TcpBinding }).binding('tcp_wrap');
+const originalTcp = tcpBinding.TCP;
+
 /**
  * Routes node's net module to a simulated network while installed: every `net.Socket#connect`
  * (net.connect, net.createConnection, http agents, ws, mqtt.js all end there) and every
  * `net.Server#listen` (http.Server, ws, aedes, socket.io included). Patching the prototypes
- * catches libraries that captured `net.connect` at load time too. A kernel TCP handle created
- * meanwhile is a library going around the interposer: it is recorded with the library's name
- * (from the stack) so the run can fail loudly instead of silently using a real socket.
+ * catches libraries that captured `net.connect` at load time too. The only way around is the
+ * kernel binding itself (`process.binding('tcp_wrap')`): its TCP handle is watched while
+ * installed, and each one made is recorded with the library's name (from the stack), so the run
+ * fails loudly instead of silently using a real socket.
  */
 export class Interposer {
   readonly bypasses: string[] = [];
-  private readonly hook: AsyncHook;
 
-  private constructor(readonly network: SimNetwork) {
-    this.hook = createHook({
-      init: (_id, type) => {
-        if (type === 'TCPWRAP' || type === 'TCPSERVERWRAP') this.bypasses.push(describeCaller(new Error().stack ?? ''));
-      },
-    });
-  }
+  private constructor(readonly network: SimNetwork) {}
 
   static install(network: SimNetwork): Interposer {
     if (active) throw new FlatlineError('FLATLINE_ERR_CLOCK_BUSY', 'a simulated network is already installed in this process; close its world first');
@@ -42,7 +39,13 @@ export class Interposer {
     net.Server.prototype.listen = function (this: net.Server, ...args: unknown[]) {
       return simListen(this as Parameters<typeof simListen>[0], network, args);
     } as typeof net.Server.prototype.listen;
-    interposer.hook.enable();
+    const bypasses = interposer.bypasses;
+    tcpBinding.TCP = class WatchedTcp extends originalTcp {
+      constructor(...args: unknown[]) {
+        super(...args);
+        bypasses.push(describeCaller(new Error().stack ?? ''));
+      }
+    };
     active = interposer;
     return interposer;
   }
@@ -56,7 +59,7 @@ export class Interposer {
 
   uninstall(): void {
     if (active !== this) return;
-    this.hook.disable();
+    tcpBinding.TCP = originalTcp;
     net.Socket.prototype.connect = original.connect;
     net.Server.prototype.listen = original.listen;
     active = undefined;

@@ -1,0 +1,55 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { fmt, heading, row } from './support.ts';
+
+const CHILD = fileURLToPath(new URL('./crowd-child.ts', import.meta.url));
+/** A kernel crowd that takes longer than this is stopped: its cost grows with the square of its size. */
+const KERNEL_LIMIT_MS = 120_000;
+
+interface CrowdFigures {
+  wallMs: number;
+  cpuMs: number;
+  peakRssMb: number;
+  events: number;
+  distinct: number;
+}
+
+function crowd(kind: string, size: number, network: string, hours: number, limitMs: number): Promise<CrowdFigures | undefined> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--import', 'tsx', CHILD, kind, String(size), network, String(hours)], { timeout: limitMs, maxBuffer: 1 << 20 }, (err, stdout) => {
+      if (err && (err as { killed?: boolean }).killed) return resolve(undefined);
+      if (err) return reject(err);
+      resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as CrowdFigures);
+    });
+  });
+}
+
+/**
+ * The substrates at fleet sizes: N clients x 1 h virtual (3m heartbeat, 5m nat_idle, 80 ms latency
+ * each way, connects spread over the first 3 minutes), each in a process of its own.
+ * Targets: 10,000 tcp or ws clients under 20 s and 1 GB on 2 cores; cost per client at 10,000 no
+ * more than 1.5x that at 100; one idle link for 24 h at least 3,000,000x real time.
+ */
+export async function benchSim(): Promise<void> {
+  heading('Substrates: N clients x 1 h (3m heartbeat, 5m NAT, 80 ms, spread 3m)', 'wall', 'cpu', 'peak RSS', 'per client', 'timelines');
+  const plan: [string, string, number[]][] = [
+    ['tcp', 'sim', [1, 100, 1_000, 10_000]],
+    ['ws', 'sim', [1, 100, 1_000, 10_000]],
+    ['mqtt', 'sim', [1, 100, 1_000, 10_000]],
+    ['tcp', 'kernel', [1, 100, 1_000]],
+  ];
+  for (const [kind, network, sizes] of plan) {
+    for (const size of sizes) {
+      const label = `${kind} on ${network}, ${size.toLocaleString('en-US')} clients`;
+      const figures = await crowd(kind, size, network, 1, network === 'kernel' ? KERNEL_LIMIT_MS : 600_000);
+      if (!figures) {
+        row(label, `> ${fmt.s(KERNEL_LIMIT_MS)}`, 'stopped', '', '', '');
+        continue;
+      }
+      row(label, fmt.s(figures.wallMs), fmt.s(figures.cpuMs), `${figures.peakRssMb.toFixed(0)} MB`, fmt.ms(figures.cpuMs / size), figures.distinct === 1 ? 'all alike' : `${figures.distinct} distinct`);
+    }
+  }
+  const day = await crowd('tcp', 1, 'sim', 24, 600_000);
+  heading('Substrates: one idle tcp link for 24 h on sim', 'wall', 'compression');
+  if (day) row('24 h, 3m heartbeat, 5m NAT, 80 ms', fmt.s(day.wallMs), fmt.x((24 * 3_600_000) / day.wallMs));
+}
