@@ -56,7 +56,7 @@ describe('holding a heartbeat for a day', () => {
     expect(ok.trace.filter((e) => e.type === 'heartbeat.sent').length).toBe(360);
     const tooLong = holdProbe({ heartbeatMs: 6 * M, replyTimeoutMs: 10_000, subject: 'tcp', profile }, 24 * 60 * M);
     expect((await runScenario(tooLong.scenario, { seed: 1, file: 'x', cell: tooLong.cell })).status).toBe('fail');
-  });
+  }, 120_000);
 
   it('plays a custom NAT by its attributes, and drives MQTT subjects by keepalive', async () => {
     const { customProfile } = await import('./profiles.ts');

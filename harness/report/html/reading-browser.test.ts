@@ -56,13 +56,13 @@ if (!chromiumAvailable()) {
       const dead = run.trace.find((e) => e.source === 'client:subject' && e.type === 'link.dead')!;
       await hoverAt(page, timeline, dead.t);
       const readout = detail.locator('.readout');
-      await expect.poll(() => readout.textContent()).toContain(`link declared dead at ${readableMs(dead.t)}`);
+      await expect.poll(() => readout.textContent(), { timeout: 15_000 }).toContain(`link declared dead at ${readableMs(dead.t)}`);
       expect(await readout.textContent()).toMatch(/^t = \S+ · client /);
       // Between events, the time alone.
       const quiet = dead.t - 6_000;
       expect(run.trace.some((e) => Math.abs(e.t - quiet) < 1_500)).toBe(false);
       await hoverAt(page, timeline, quiet);
-      await expect.poll(() => readout.getAttribute('data-events')).toBe('0');
+      await expect.poll(() => readout.getAttribute('data-events'), { timeout: 15_000 }).toBe('0');
       // Every off-schedule attempt is listed under the backoff chart, not only the verdict's first.
       const problems = detail.locator('.backoff .problems li');
       expect(await problems.count()).toBe(run.verdicts[0]!.measured.problems);
@@ -107,7 +107,7 @@ if (!chromiumAvailable()) {
       expect(await worse.locator('li[data-key="detectionMs"]').textContent()).toMatch(/^detection time \S+ → \S+ \(\+30s\)$/);
       await section.screenshot({ path: path.join(OUT, 'changes.png') });
       await worse.click();
-      await expect.poll(() => page.locator('tr.run-row', { has: page.locator('.scenario', { hasText: detection.scenario }) }).getAttribute('aria-expanded')).toBe('true');
+      await expect.poll(() => page.locator('tr.run-row', { has: page.locator('.scenario', { hasText: detection.scenario }) }).getAttribute('aria-expanded'), { timeout: 15_000 }).toBe('true');
       await page.close();
     }, 60_000);
 
