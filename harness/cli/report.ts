@@ -39,7 +39,7 @@ export const run: Command['run'] = async (argv, io) => {
   const out = values.out ?? path.join('reports', 'index.html');
   const diff = baseline ? compareWithBaseline(baseline, results, io.stdout, paintFor(io.stdout, process.env), values.diff ?? path.join(path.dirname(out), 'diff.json')) : undefined;
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, renderHtml(results, diff));
+  fs.writeFileSync(out, renderHtml(results, { diff, notes: warnings }));
   const extra = [
     [values.json, renderJson],
     [values.junit, renderJunit],

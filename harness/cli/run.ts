@@ -183,7 +183,7 @@ function writeReports(results: ResultsFile, reporters: Reporter[], out: string, 
   const render: Record<Reporter, [string, (r: ResultsFile) => string]> = {
     json: ['results.json', renderJson],
     junit: ['junit.xml', renderJunit],
-    html: ['index.html', (r) => renderHtml(r, diff)],
+    html: ['index.html', (r) => renderHtml(r, { diff })],
   };
   return reporters.map((name) => {
     const [file, fn] = render[name];

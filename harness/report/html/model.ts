@@ -24,6 +24,14 @@ export interface ReportData {
   gallery: CaseGrid[];
   /** What changed since a baseline run, when one was given: shown first. */
   changes: ResultsDiff | null;
+  /** What the reader must know about how the report was made (a shard missing from a merge). */
+  notes: string[];
+}
+
+/** What a report shows besides the results. */
+export interface ReportExtras {
+  diff?: ResultsDiff;
+  notes?: string[];
 }
 
 export interface RunView {
@@ -48,7 +56,7 @@ export interface RunView {
   delivery: DeliveryView | null;
 }
 
-export function buildReportData(results: ResultsFile, diff?: ResultsDiff): ReportData {
+export function buildReportData(results: ResultsFile, { diff, notes = [] }: ReportExtras = {}): ReportData {
   const runs = results.runs.map((run, i) => ({ run, i })).sort((a, b) => STATUS_ORDER[a.run.status] - STATUS_ORDER[b.run.status] || a.i - b.i);
   return {
     flatline: results.flatline,
@@ -58,6 +66,7 @@ export function buildReportData(results: ResultsFile, diff?: ResultsDiff): Repor
     matrix: buildMatrix(results.runs),
     gallery: buildCaseGrids(results.runs),
     changes: diff ?? null,
+    notes,
   };
 }
 

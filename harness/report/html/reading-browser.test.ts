@@ -14,10 +14,10 @@ import { renderHtml } from './render.ts';
 const OUT = path.resolve('reports', 'reading-browser-test');
 
 /** Writes a report and opens it, ready. */
-async function open(browser: Browser, name: string, results: ResultsFile, diff?: Parameters<typeof renderHtml>[1]): Promise<Page> {
+async function open(browser: Browser, name: string, results: ResultsFile, extras?: Parameters<typeof renderHtml>[1]): Promise<Page> {
   fs.mkdirSync(OUT, { recursive: true });
   const file = path.join(OUT, `${name}.html`);
-  fs.writeFileSync(file, renderHtml(results, diff));
+  fs.writeFileSync(file, renderHtml(results, extras));
   const { page, watch } = await openFile(browser.context, file);
   await page.waitForSelector('body[data-ready="all"]');
   expect(watch.problems).toEqual([]);
@@ -94,7 +94,7 @@ if (!chromiumAvailable()) {
       const gone = fakeRun({ scenario: 'an old case' });
       const baselineRuns = [...results.runs.filter((r) => r !== detection && r.scenario !== 'restart: reconnects follow the schedule'), faster, gone];
       const diff = diffResults({ ...results, runs: baselineRuns }, results);
-      const page = await open(browser, 'changes', results, diff);
+      const page = await open(browser, 'changes', results, { diff });
       const section = page.locator('section.changes');
       // First on the page: before the status cards and the runs.
       expect(await page.evaluate(() => document.querySelector('section.changes')!.compareDocumentPosition(document.querySelector('.cards')!) & Node.DOCUMENT_POSITION_FOLLOWING)).toBeTruthy();
@@ -128,8 +128,15 @@ if (!chromiumAvailable()) {
         expect(await page.locator(`[data-status-count="${status}"] .count`).textContent(), status).toBe(String(results.summary[status]));
       }
       expect(await page.locator('td.nat-cell').count()).toBe(await whole.locator('td.nat-cell').count());
+      expect(await page.locator('.callout.note').count()).toBe(0);
       await page.close();
       await whole.close();
+      // A shard missing from the merge is said on the page, not only on the terminal.
+      const partial = mergeShards([shards[0]!, shards[2]!]);
+      const gap = await open(browser, 'partial', partial.results, { notes: partial.warnings });
+      expect(await gap.locator('.callout.note').textContent()).toBe(`shard 2/3 not given: the report holds ${partial.results.runs.length} of the ${plan.length} planned runs`);
+      expect(await gap.locator('tr.run-row').count()).toBe(partial.results.runs.length);
+      await gap.close();
     }, 60_000);
   });
 }

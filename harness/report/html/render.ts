@@ -1,8 +1,7 @@
 import type { ResultsFile } from '../../scenario/results.ts';
-import type { ResultsDiff } from '../diff.ts';
 import { pageAssets } from './assets.ts';
 import { cspHash, jsonForScript, scriptForInline } from './embed.ts';
-import { buildReportData } from './model.ts';
+import { buildReportData, type ReportExtras } from './model.ts';
 
 /**
  * The HTML report: one self-contained file (charting library, styles, script and data inline) that
@@ -10,7 +9,7 @@ import { buildReportData } from './model.ts';
  * only its own script, by hash: even markup slipped into the page could not run or load anything.
  * With a baseline diff, its changes come first. All run data travels as JSON and is shown through textContent, never as markup.
  */
-export function renderHtml(results: ResultsFile, diff?: ResultsDiff): string {
+export function renderHtml(results: ResultsFile, extras: ReportExtras = {}): string {
   const assets = pageAssets();
   const script = `${scriptForInline(assets.chartLibrary)}\n${scriptForInline(assets.pageScript)}`;
   const csp = `default-src 'none'; script-src ${cspHash(script)}; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`;
@@ -29,7 +28,7 @@ ${assets.pageStyles}</style>
 <body>
 <noscript>This report draws its tables and charts with JavaScript; the same results are in results.json.</noscript>
 <div id="app"></div>
-<script type="application/json" id="flatline-data">${jsonForScript(buildReportData(results, diff))}</script>
+<script type="application/json" id="flatline-data">${jsonForScript(buildReportData(results, extras))}</script>
 <script>${script}</script>
 </body>
 </html>

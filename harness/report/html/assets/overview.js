@@ -70,6 +70,7 @@ function renderOverview(data) {
     'div',
     {},
     header(data),
+    data.notes.map((note) => h('div', { class: 'callout note' }, note)),
     data.changes ? renderChanges(data.changes, reveal) : null,
     h('div', { class: 'cards' }, ALL_STATUSES.map((status) => statusCard(status, data.summary[status], () => only(status)))),
     h(
