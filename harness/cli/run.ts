@@ -14,6 +14,7 @@ import { summarize, type ResultsFile, type RunResult } from '../scenario/results
 import { runSuite, type SharedRunOptions } from '../scenario/suite.ts';
 import { toMs } from '../util/duration.ts';
 import { NETWORK_SUBSTRATES, type NetworkSubstrate } from '../scenario/world.ts';
+import { substrateFor } from '../scenario/runner.ts';
 import { integerOption } from './args.ts';
 import { usageError, type Command } from './command.ts';
 import { inShard, parseShard, selectShard, type Shard } from './shard.ts';
@@ -36,8 +37,9 @@ Options:
 ${BASELINE_USAGE}
   --shard I/N         run only the I-th of N parts of the plan (split by run id, so stable when
                       files are added); "flatline report" merges the N results.json files
-  --network SUBSTRATE sim: the simulated network (in-process TCP/IP, exact and load-independent);
-                      kernel: loopback sockets (default; what a real-time run always uses)
+  --network SUBSTRATE sim (default): the simulated network, an in-process TCP/IP in virtual time,
+                      exact and independent of the machine's load; kernel: loopback sockets
+                      (the default with --mqtt-url, --toxiproxy or --time-scale)
 
 Against a real Toxiproxy (real time instead of virtual time):
   --toxiproxy URL     apply faults through the Toxiproxy at URL, e.g. http://127.0.0.1:8474
@@ -71,7 +73,7 @@ export interface RunArgs {
 
 export function parseRunArgs(argv: string[]): RunArgs {
   const { values, positionals } = parse(argv);
-  return {
+  const args: RunArgs = {
     files: positionals,
     seed: values.seed === undefined ? 1 : integerOption(values.seed, '--seed', 0, 2 ** 32 - 1),
     workers: values.workers === undefined ? 1 : integerOption(values.workers, '--workers', 1, 64),
@@ -89,6 +91,12 @@ export function parseRunArgs(argv: string[]): RunArgs {
       network: values.network === undefined ? undefined : parseNetwork(values.network),
     },
   };
+  try {
+    args.shared.network = substrateFor(args.shared);
+  } catch (err) {
+    throw usageError((err as Error).message);
+  }
+  return args;
 }
 
 export const run: Command['run'] = async (argv, io) => {
@@ -100,7 +108,7 @@ export const run: Command['run'] = async (argv, io) => {
   const part = shard ? selectShard(planned.runs, planned.failures, shard) : undefined;
   const { plan, failures } = part ?? { plan: planned.runs, failures: planned.failures };
 
-  const mode = remote ? `real time at scale ${timeScale ?? 0.01} through ${remote.url}` : timeScale ? `real time at scale ${timeScale}` : 'virtual time';
+  const mode = remote ? `real time at scale ${timeScale ?? 0.01} through ${remote.url}` : timeScale ? `real time at scale ${timeScale}` : `virtual time on ${shared.network === 'sim' ? 'the simulated network' : 'kernel sockets'}`;
   const which = part ? `shard ${shard!.index}/${shard!.total}: ${plan.length + failures.length} of ${part.ids.length} runs` : `${plan.length} runs`;
   io.stderr.write(`flatline ${FLATLINE_VERSION}: ${which} from ${files.length} files, seed ${seed}, ${workers} worker(s), ${mode}\n`);
   const started = realTimers.dateNow();

@@ -27,8 +27,27 @@ export interface RunOptions {
   serverHost?: string;
   /** MQTT subjects talk to this broker instead of an in-process aedes. */
   mqttUrl?: string;
-  /** The substrate under the world (default kernel). */
+  /** The substrate under the world (default: sim, or kernel where substrateFor says so). */
   network?: NetworkSubstrate;
+}
+
+/**
+ * The substrate a run stands on: the simulated network, unless a party lives outside this process
+ * (an external broker, a remote Toxiproxy) or the run is in real time; those need kernel sockets.
+ */
+export function substrateFor(options: Pick<RunOptions, 'network' | 'remote' | 'timeScale' | 'mqttUrl'>): NetworkSubstrate {
+  const outside = options.mqttUrl
+    ? `the external broker ${options.mqttUrl} (--mqtt-url)`
+    : options.remote
+      ? `the Toxiproxy at ${options.remote.url} (--toxiproxy)`
+      : options.timeScale !== undefined
+        ? 'a real-time run (--time-scale)'
+        : undefined;
+  if (outside === undefined) return options.network ?? 'sim';
+  if (options.network === 'sim') {
+    throw new FlatlineError('FLATLINE_ERR_USAGE', `--network sim cannot carry ${outside}: the simulated network exists only inside this process and only in virtual time; use --network kernel (the default for such runs)`);
+  }
+  return 'kernel';
 }
 
 /** Real-time scheduling noise a verdict allows for, in real ms; scaled into scenario time. */
@@ -67,7 +86,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const subjectOptions = scenario.subject.options ?? {};
     const promises = subject.promises(subjectOptions);
     const timeScale = options.timeScale ?? (options.remote ? 0.01 : undefined);
-    world = new World({ seed, clock: timeScale === undefined ? 'virtual' : { scale: timeScale }, serverHost: options.serverHost, network: options.network });
+    world = new World({ seed, clock: timeScale === undefined ? 'virtual' : { scale: timeScale }, serverHost: options.serverHost, network: substrateFor(options) });
     const w = world;
     const wallLimitMs = options.wallLimitMs ?? 60_000;
     watchdog = realTimers.setTimeout(

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { planRuns, resolveScenarioFiles } from '../harness/scenario/loader.ts';
+import type { RunResult } from '../harness/scenario/results.ts';
+import { runSuite } from '../harness/scenario/suite.ts';
+import type { NetworkSubstrate } from '../harness/scenario/world.ts';
+
+async function verdicts(network: NetworkSubstrate): Promise<Map<string, unknown>> {
+  const { runs, failures } = await planRuns(resolveScenarioFiles(['scenarios']));
+  const results = await runSuite(runs, failures, { seed: 1, workers: 1, network });
+  return new Map(results.map((r: RunResult) => [`${r.id} ${JSON.stringify(r.cell ?? {})}`, { status: r.status, verdicts: r.verdicts?.map((v) => ({ check: v.check, status: v.status, summary: v.summary })) }]));
+}
+
+// The sim is the default because of this: every built-in and gallery run gets the same verdict,
+// with the same numbers, on both substrates. (Their traces may order same-instant events
+// differently, and a latency toxic's jitter may fall on differently cut chunks.)
+describe('cross-check: the simulated network and kernel sockets agree', () => {
+  it('on every verdict of the built-in suites and the gallery', { timeout: 1_200_000 }, async () => {
+    const sim = await verdicts('sim');
+    const kernel = await verdicts('kernel');
+    expect(sim.size).toBeGreaterThan(100);
+    expect([...sim.keys()]).toEqual([...kernel.keys()]);
+    for (const [id, outcome] of sim) expect({ id, outcome }).toEqual({ id, outcome: kernel.get(id) });
+  });
+});
