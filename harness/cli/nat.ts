@@ -49,8 +49,6 @@ the harness is wrong somewhere), 2 a usage error.`;
 /** Everything `flatline nat` takes from its command line, checked. */
 export interface NatArgs {
   heartbeatsMs: number[];
-  /** The heartbeats came from --heartbeat, not from the recommendation. */
-  heartbeatsGiven: boolean;
   replyTimeoutMs: number;
   profiles: NatProfile[];
   margin: number;
@@ -97,7 +95,6 @@ export function parseNatArgs(argv: string[]): NatArgs {
   }
   return {
     heartbeatsMs: [...new Set(given ?? [recommendation.heartbeatMs])].sort((a, b) => a - b),
-    heartbeatsGiven: given !== undefined,
     replyTimeoutMs,
     profiles,
     margin,
