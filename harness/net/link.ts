@@ -9,7 +9,7 @@ import { STREAMS } from './toxic.ts';
 /** A toxic as the proxy keeps it: the API spec, its type and its checked attributes. */
 export interface ToxicEntry {
   spec: ToxicSpec;
-  type: ToxicType<any>;
+  type: ToxicType<any, any>;
   attributes: Record<string, number | string>;
 }
 
@@ -71,6 +71,8 @@ export class Link implements LinkControl {
   private readonly open = new Set<End>(['client', 'server']);
   private readonly directions: Record<Stream, Direction>;
   private readonly closing = new Set<Duplex>();
+  /** Each toxic's newState() on this connection, by toxic name. */
+  private readonly states = new Map<string, unknown>();
   private closedHow: EndKind | undefined;
   private resolveClosed!: () => void;
 
@@ -134,6 +136,7 @@ export class Link implements LinkControl {
     this.downstream.detach(name, 'removed');
     this.upstream.remove(name);
     this.downstream.remove(name);
+    this.states.delete(name);
     this.regulateBoth();
   }
 
@@ -167,7 +170,9 @@ export class Link implements LinkControl {
     const rng = this.options.rng.fork(`toxic:${name}`);
     // Toxiproxy rolls toxicity once per connection when the toxic starts on it.
     if (rng.next() >= entry.spec.toxicity) return;
+    if (!this.states.has(name)) this.states.set(name, entry.type.newState?.({ now: this.options.clock.now(), atLinkStart }));
     const stages: Partial<Record<Stream, ToxicStage>> = entry.type.attach({
+      state: this.states.get(name),
       clock: this.options.clock,
       rng,
       link: this,

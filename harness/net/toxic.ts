@@ -60,7 +60,12 @@ export interface LinkControl {
   trace(type: string, detail?: Record<string, unknown>): void;
 }
 
-export interface ToxicContext<A> {
+export interface ToxicContext<A, S = undefined> {
+  /**
+   * This toxic's state on this connection, from its type's newState(): made when the toxic first
+   * joins the connection and kept while it stays, across updates (Toxiproxy's stub.State).
+   */
+  state: S;
   clock: Clock;
   /** This toxic's own stream on this connection. */
   rng: Rng;
@@ -95,8 +100,19 @@ export function durationMs(defaultMs: number | undefined, min = 0): AttributeSpe
   return { kind: 'number', default: defaultMs, min, max: MAX_TIMER_MS, integer: true, unit: 'ms' };
 }
 
-/** One toxic type: a small definition with one job, like Toxiproxy's toxics/*.go. */
-export interface ToxicType<A = Record<string, number | string>> {
+/** What a toxic type's newState() learns about the connection it joins. */
+export interface StateInit {
+  /** The clock's time when the toxic joins the connection. */
+  now: number;
+  /** True when the toxic existed before the connection opened. */
+  atLinkStart: boolean;
+}
+
+/**
+ * One toxic type: a small definition with one job, like Toxiproxy's toxics/*.go. `S` is the
+ * state it keeps per connection (Toxiproxy's StatefulToxic), made by `newState`.
+ */
+export interface ToxicType<A = Record<string, number | string>, S = undefined> {
   type: string;
   /** The Go struct Toxiproxy decodes the attributes into (its API's type errors name it); default <Type>Toxic. */
   goName?: string;
@@ -104,8 +120,10 @@ export interface ToxicType<A = Record<string, number | string>> {
   attributes: { [K in keyof A]: AttributeSpec };
   /** Acts on both directions whatever `stream` says (nat_idle, half_open). */
   bidirectional?: boolean;
+  /** Per-connection state that outlives the stages an update swaps in (limit_data's byte count). */
+  newState?(init: StateInit): S;
   /** Creates the stage(s) for one connection; undefined for a direction means pass-through. */
-  attach(ctx: ToxicContext<A>): Partial<Record<Stream, ToxicStage>>;
+  attach(ctx: ToxicContext<A, S>): Partial<Record<Stream, ToxicStage>>;
 }
 
 /** A stage that passes everything on: the base the toxics build from. */

@@ -1,13 +1,27 @@
-import type { Clock, TimerHandle } from '../../clock/clock.ts';
+import { realTimers, type Clock, type TimerHandle } from '../../clock/clock.ts';
+
+/** Date.now()'s epoch at performance.now()'s resolution: the real clock below a millisecond. */
+const PRECISE_EPOCH = realTimers.dateNow() - realTimers.performanceNow();
+
+/** The clock's time, below the millisecond on the real clock. */
+export function preciseNow(clock: Clock): number {
+  return clock.kind === 'real' ? PRECISE_EPOCH + realTimers.performanceNow() : clock.now();
+}
 
 /**
  * A FIFO that releases each item at its due time on the clock, never before an item queued
- * earlier (Toxiproxy's toxics never reorder a direction). One timer for the head item only.
+ * earlier (Toxiproxy's toxics never reorder a direction). One timer for the head item only. An
+ * item already due when it is queued on an empty queue goes at once (latency 0 adds nothing, as
+ * Toxiproxy's time.After(0) does not wait). On the real clock due times below a millisecond are
+ * kept: the last stretch is waited out turn by turn of the event loop (setImmediate), so a slicer
+ * 200 µs apart sends a slice every 200 µs, as Go's timers do, not five at each millisecond tick.
+ * On the virtual clock time moves in whole milliseconds: items due within one arrive together.
  */
 export class DelayQueue<T> {
   private readonly items: { item: T; due: number }[] = [];
   private lastDue = Number.NEGATIVE_INFINITY;
   private timer: TimerHandle | undefined;
+  private immediate: ReturnType<typeof setImmediate> | undefined;
   private held = 0;
 
   /** `sizeOf` tells the bytes an item holds, for `bytes`. */
@@ -45,10 +59,12 @@ export class DelayQueue<T> {
     while (this.items.length > 0) this.releaseHead();
   }
 
-  /** Drops everything. */
+  /** Stops the timer; the items stay. */
   cancel(): void {
     this.clock.clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.immediate) clearImmediate(this.immediate);
+    this.immediate = undefined;
   }
 
   dispose(): void {
@@ -57,15 +73,24 @@ export class DelayQueue<T> {
     this.held = 0;
   }
 
+  private now(): number {
+    return preciseNow(this.clock);
+  }
+
   private arm(): void {
     const head = this.items[0];
-    if (!head) return;
-    this.timer = this.clock.setTimeout(() => this.fire(), Math.max(0, head.due - this.clock.now()));
+    if (!head || this.timer !== undefined || this.immediate !== undefined) return;
+    const wait = head.due - this.now();
+    if (wait <= 0) this.fire();
+    else if (this.clock.kind === 'virtual') this.timer = this.clock.setTimeout(() => this.fire(), Math.ceil(wait));
+    else if (wait >= 1) this.timer = this.clock.setTimeout(() => this.fire(), Math.floor(wait));
+    else this.immediate = realTimers.setImmediate(() => this.fire());
   }
 
   private fire(): void {
     this.timer = undefined;
-    const now = this.clock.now();
+    this.immediate = undefined;
+    const now = this.now();
     while (this.items.length > 0 && this.items[0]!.due <= now) this.releaseHead();
     this.arm();
   }

@@ -1,5 +1,5 @@
 import type { TimerHandle } from '../../clock/clock.ts';
-import { durationMs, type StageOutput, type Stream, type ToxicStage, type ToxicType } from '../toxic.ts';
+import { durationMs, type Stream, type ToxicStage, type ToxicType } from '../toxic.ts';
 
 export type NatRefresh = 'both' | 'upstream' | 'downstream';
 /** drop: silent blackhole both ways; reset: the client gets an RST when it next sends; reset_both: both ends do when a packet next crosses. */
@@ -12,12 +12,14 @@ export interface NatIdleAttributes {
 }
 
 /**
- * The mapping of one connection: when traffic last refreshed it, and whether it expired. Keyed by
- * the toxic's upstream output, which belongs to the toxic's slot in the connection and outlives
- * the stages an update swaps in: a new timeout counts from the last traffic, and an expired
- * mapping stays expired.
+ * The mapping of one connection: when traffic last refreshed it, and whether it expired. It
+ * outlives the stages an update swaps in: a new timeout counts from the last traffic, and an
+ * expired mapping stays expired.
  */
-const mappings = new WeakMap<StageOutput, { lastTraffic: number; expired: boolean }>();
+export interface NatMapping {
+  lastTraffic: number;
+  expired: boolean;
+}
 
 /**
  * A NAT (or load balancer, or firewall) mapping that expires after `timeout` ms without traffic
@@ -25,7 +27,7 @@ const mappings = new WeakMap<StageOutput, { lastTraffic: number; expired: boolea
  * so neither end learns of it unless on_expiry sends resets. One timer per idle deadline:
  * traffic only moves the deadline, and the timer re-arms itself when it finds it moved.
  */
-export const natIdle: ToxicType<NatIdleAttributes> = {
+export const natIdle: ToxicType<NatIdleAttributes, NatMapping> = {
   type: 'nat_idle',
   description: 'expire the connection mapping after timeout ms idle',
   bidirectional: true,
@@ -34,10 +36,8 @@ export const natIdle: ToxicType<NatIdleAttributes> = {
     refresh: { kind: 'enum', default: 'both', values: ['both', 'upstream', 'downstream'] },
     on_expiry: { kind: 'enum', default: 'drop', values: ['drop', 'reset', 'reset_both'] },
   },
-  attach({ clock, link, attributes, outputs }) {
-    let mapping = mappings.get(outputs.upstream);
-    if (!mapping) mappings.set(outputs.upstream, (mapping = { lastTraffic: clock.now(), expired: false }));
-    const state = mapping;
+  newState: ({ now }) => ({ lastTraffic: now, expired: false }),
+  attach({ state, clock, link, attributes, outputs }) {
     let deadline = state.lastTraffic + attributes.timeout;
     let timer: TimerHandle | undefined = state.expired ? undefined : clock.setTimeout(check, Math.max(0, deadline - clock.now()));
 
