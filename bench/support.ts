@@ -20,4 +20,5 @@ export const fmt = {
   mbps: (bytes: number, ms: number) => `${(bytes / 1e6 / (ms / 1000)).toFixed(0)} MB/s`,
   x: (ratio: number) => `${Math.round(ratio).toLocaleString('en-US')}x`,
   ratio: (r: number) => r.toFixed(2),
+  mib: (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MiB`,
 };

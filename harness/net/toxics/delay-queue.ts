@@ -1,11 +1,19 @@
 import { realTimers, type Clock, type TimerHandle } from '../../clock/clock.ts';
 
-/** Date.now()'s epoch at performance.now()'s resolution: the real clock below a millisecond. */
-const PRECISE_EPOCH = realTimers.dateNow() - realTimers.performanceNow();
+/**
+ * Date.now()'s epoch at performance.now()'s resolution: the real clock below a millisecond. Taken
+ * at the edge of a millisecond (Date.now() floors), so precise time is never behind Date.now().
+ */
+const PRECISE_EPOCH = (() => {
+  const first = realTimers.dateNow();
+  let now = first;
+  while (now === first) now = realTimers.dateNow();
+  return now - realTimers.performanceNow();
+})();
 
 /** The clock's time, below the millisecond on the real clock. */
 export function preciseNow(clock: Clock): number {
-  return clock.kind === 'real' ? PRECISE_EPOCH + realTimers.performanceNow() : clock.now();
+  return clock.kind === 'real' ? Math.max(clock.now(), PRECISE_EPOCH + realTimers.performanceNow()) : clock.now();
 }
 
 /**
