@@ -1,4 +1,5 @@
 import { VirtualClock } from '../clock/virtual-clock.ts';
+import type { TraceSink } from '../trace/trace.ts';
 import { Rng } from '../util/rng.ts';
 import { Interposer } from './interpose.ts';
 import { SimNetwork } from './network.ts';
@@ -11,9 +12,9 @@ export interface SimFixture {
   close(): void;
 }
 
-export function simFixture(seed = 1): SimFixture {
+export function simFixture(seed = 1, trace?: TraceSink): SimFixture {
   const clock = VirtualClock.install({ substrate: 'sim' });
-  const network = new SimNetwork({ clock, rng: new Rng(seed) });
+  const network = new SimNetwork({ clock, rng: new Rng(seed), trace });
   const interposer = Interposer.install(network);
   return {
     clock,

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock/clock.ts';
+import type { SimNode } from './node.ts';
 import { errnoException } from './errno.ts';
 import { segmentLength, type Segment } from './segment.ts';
 import { EPHEMERAL_PORT_FIRST, EPHEMERAL_PORT_LAST } from './tcp/constants.ts';
@@ -22,7 +23,7 @@ export const isLoopback = (address: string) => address === '::1' || address.star
  * connection, open one from a listener on a SYN, or answer RST when nothing owns it
  * (tcp_v4_send_reset()).
  */
-export class Host implements TcpHost {
+export class Host implements TcpHost, SimNode {
   private readonly listeners = new Map<number, HostListener[]>();
   private readonly connections = new Map<string, TcpConnection>();
   /** Handshakes a listener has started and not finished, per port: its SYN queue. */

@@ -1,53 +1,72 @@
 import net from 'node:net';
 import type { Clock } from '../clock/clock.ts';
+import type { TraceSink } from '../trace/trace.ts';
 import { FlatlineError } from '../util/errors.ts';
 import type { Rng } from '../util/rng.ts';
 import { Host, isLoopback } from './host.ts';
+import { Nat, type NatConfig } from './nat.ts';
+import type { SimNode } from './node.ts';
 import { Path } from './path.ts';
 import type { Segment } from './segment.ts';
 
 export interface SimNetworkOptions {
   clock: Clock;
   rng: Rng;
+  /** Where middleboxes report what they do (NAT mappings created, expired, resets sent). */
+  trace?: TraceSink;
+}
+
+export interface HostOptions {
+  /** The NAT this host sits behind: everything it sends outside goes through it. */
+  behind?: Nat;
 }
 
 /** The address of the host every party lives on unless it says otherwise. */
 export const DEFAULT_HOST_ADDRESS = '10.0.0.1';
 
 /**
- * A small internet in one process: hosts by address and name, and a path for each direction
- * between two hosts (a host's loopback is a path too). Segments are routed by destination
- * address; a segment for an address no host has is lost, and a connect to one fails the way
- * Linux's does when the router answers "host unreachable".
+ * A small internet in one process: hosts and NATs by address and name, and a path for each
+ * direction between two nodes (a host's loopback is a path too). A host behind a NAT sends
+ * everything bound outside through it, and nothing outside can reach the host's private address.
+ * A segment for an address nobody has is lost; a connect to one fails as Linux's does when the
+ * router answers "host unreachable".
  */
 export class SimNetwork {
   readonly clock: Clock;
   private readonly rng: Rng;
-  private readonly hosts = new Map<string, Host>();
-  private readonly names = new Map<string, Host>();
+  private readonly trace: TraceSink | undefined;
+  private readonly nodes = new Map<string, SimNode>();
+  private readonly names = new Map<string, SimNode>();
+  private readonly natOf = new Map<Host, Nat>();
   private readonly paths = new Map<string, Path>();
   readonly defaultHost: Host;
 
   constructor(options: SimNetworkOptions) {
     this.clock = options.clock;
     this.rng = options.rng;
+    this.trace = options.trace;
     this.defaultHost = this.addHost('local', DEFAULT_HOST_ADDRESS);
   }
 
-  addHost(name: string, address: string): Host {
-    if (net.isIP(address) !== 4 || isLoopback(address)) {
-      throw new FlatlineError('FLATLINE_ERR_CONFIG', `sim host "${name}": address "${address}" is not a routable IPv4 address; give each host its own, like 10.0.0.2`);
-    }
-    if (this.hosts.has(address)) throw new FlatlineError('FLATLINE_ERR_CONFIG', `sim host "${name}": address ${address} is already host "${this.hosts.get(address)!.name}"'s`);
-    if (this.names.has(name)) throw new FlatlineError('FLATLINE_ERR_CONFIG', `sim host "${name}" exists already`);
-    const host = new Host(name, address, this.clock, (from, seg) => this.route(from, seg));
-    this.hosts.set(address, host);
-    this.names.set(name, host);
+  addHost(name: string, address: string, options: HostOptions = {}): Host {
+    this.claim(name, address, 'host');
+    const host = new Host(name, address, this.clock, (from, seg) => this.forward(from, seg));
+    this.register(host);
+    if (options.behind) this.natOf.set(host, options.behind);
     return host;
   }
 
+  /** A NAT with its public address; put hosts behind it with addHost(…, { behind }). */
+  addNat(name: string, publicAddress: string, config: NatConfig): Nat {
+    this.claim(name, publicAddress, 'NAT');
+    const nat = new Nat(name, publicAddress, config, this, this.rng.fork(`nat:${name}`), this.trace);
+    this.register(nat);
+    return nat;
+  }
+
   host(nameOrAddress: string): Host | undefined {
-    return this.names.get(nameOrAddress) ?? this.hosts.get(nameOrAddress);
+    const node = this.names.get(nameOrAddress) ?? this.nodes.get(nameOrAddress);
+    return node instanceof Host ? node : undefined;
   }
 
   /** A host name or address as the sim knows it: "localhost" and loopbacks stay as they are. */
@@ -57,13 +76,13 @@ export class SimNetwork {
     return this.names.get(hostname)?.address;
   }
 
-  /** The host that owns `address` as seen from `from` (loopback addresses are `from` itself). */
-  hostAt(address: string, from: Host): Host | undefined {
-    return isLoopback(address) ? from : this.hosts.get(address);
+  /** True when a packet from `from` to `address` has somewhere to go. */
+  reachable(address: string, from: Host): boolean {
+    return isLoopback(address) || this.nextHop(from, address) !== undefined;
   }
 
-  /** The path packets take from one host to another (created clear on first use). */
-  path(from: Host, to: Host): Path {
+  /** The path packets take from one node to another (created clear on first use). */
+  path(from: SimNode, to: SimNode): Path {
     const key = `${from.address}>${to.address}`;
     let path = this.paths.get(key);
     if (!path) {
@@ -73,8 +92,32 @@ export class SimNetwork {
     return path;
   }
 
-  private route(from: Host, seg: Segment): void {
-    const to = this.hostAt(seg.dst, from);
+  /** Sends `seg` one hop on from `from`: through the sender's NAT, or straight to its destination. */
+  forward(from: SimNode, seg: Segment): void {
+    const to = isLoopback(seg.dst) ? from : this.nextHop(from, seg.dst);
     if (to) this.path(from, to).send(seg);
+  }
+
+  private nextHop(from: SimNode, address: string): SimNode | undefined {
+    const target = this.nodes.get(address);
+    const targetNat = target instanceof Host ? this.natOf.get(target) : undefined;
+    const fromNat = from instanceof Host ? this.natOf.get(from) : undefined;
+    if (fromNat && targetNat !== fromNat) return fromNat;
+    // A private address is reachable only from behind its own NAT, or from that NAT.
+    if (targetNat && targetNat !== fromNat && targetNat !== from) return undefined;
+    return target;
+  }
+
+  private claim(name: string, address: string, what: string): void {
+    if (net.isIP(address) !== 4 || isLoopback(address)) {
+      throw new FlatlineError('FLATLINE_ERR_CONFIG', `sim ${what} "${name}": address "${address}" is not a routable IPv4 address; give each its own, like 10.0.0.2`);
+    }
+    if (this.nodes.has(address)) throw new FlatlineError('FLATLINE_ERR_CONFIG', `sim ${what} "${name}": address ${address} is already "${this.nodes.get(address)!.name}"'s`);
+    if (this.names.has(name)) throw new FlatlineError('FLATLINE_ERR_CONFIG', `sim ${what} "${name}" exists already`);
+  }
+
+  private register(node: SimNode): void {
+    this.nodes.set(node.address, node);
+    this.names.set(node.name, node);
   }
 }

@@ -16,21 +16,14 @@ export interface PathConditions {
 
 export const CLEAR_PATH: Readonly<PathConditions> = { latencyMs: 0, jitterMs: 0, loss: 0, down: false };
 
-/** Something on a path that sees every packet and may rewrite or drop it (a NAT, a firewall). */
-export interface Middlebox {
-  /** The packet as it leaves the middlebox, or undefined to drop it. */
-  forward(seg: Segment, path: Path): Segment | undefined;
-}
-
 /**
- * One direction between two hosts. Each packet's arrival is a timer on the world's clock, so a
+ * One direction between two nodes (hosts, NATs). Each packet's arrival is a timer on the world's clock, so a
  * packet sent at t with 80 ms latency arrives at exactly t + 80 ms of virtual time; with zero
  * latency it arrives at the same instant (the clock drains immediates before it moves), after
  * the packets sent before it.
  */
 export class Path {
   readonly conditions: PathConditions = { ...CLEAR_PATH };
-  readonly middleboxes: Middlebox[] = [];
   sent = 0;
   dropped = 0;
   private lastArrival = 0;
@@ -49,19 +42,11 @@ export class Path {
       this.dropped++;
       return;
     }
-    let out: Segment | undefined = seg;
-    for (const box of this.middleboxes) {
-      out = box.forward(out, this);
-      if (!out) {
-        this.dropped++;
-        return;
-      }
-    }
     const now = this.clock.now();
     const delay = latencyMs + (jitterMs > 0 ? Math.floor(this.rng.next() * jitterMs) : 0);
     const at = Math.max(now + delay, this.lastArrival);
     this.lastArrival = at;
-    const packet = out;
+    const packet = seg;
     // fake-timers turns a 0 ms timer set during a tick into 1 ms; an immediate keeps the instant.
     if (at === now) setImmediate(() => this.arrive(packet));
     else this.clock.setTimeout(() => this.arrive(packet), at - now);

@@ -2,7 +2,7 @@ import net from 'node:net';
 import type { TimerHandle } from '../clock/clock.ts';
 import { FlatlineError } from '../util/errors.ts';
 import { errnoException } from './errno.ts';
-import type { Host } from './host.ts';
+import { WILDCARDS, isLoopback, type Host } from './host.ts';
 import type { SimNetwork } from './network.ts';
 import type { TcpConnection, TcpUser } from './tcp/connection.ts';
 
@@ -74,7 +74,16 @@ export class SimSocket extends net.Socket {
       process.nextTick(() => this.destroy(err));
       return this;
     }
-    if (!state.network.hostAt(address, state.host)) {
+    if (options.localAddress && !WILDCARDS.has(options.localAddress) && !isLoopback(options.localAddress)) {
+      // The socket lives on the host that owns its local address.
+      const own = state.network.host(options.localAddress);
+      if (!own) {
+        process.nextTick(() => this.destroy(errnoException('EADDRNOTAVAIL', 'bind', options.localAddress)));
+        return this;
+      }
+      state.host = own;
+    }
+    if (!state.network.reachable(address, state.host)) {
       process.nextTick(() => this.destroy(errnoException('EHOSTUNREACH', 'connect', address, port)));
       return this;
     }

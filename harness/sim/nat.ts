@@ -1,0 +1,231 @@
+import type { Clock, TimerHandle } from '../clock/clock.ts';
+import type { TraceSink } from '../trace/trace.ts';
+import { FlatlineError } from '../util/errors.ts';
+import type { Rng } from '../util/rng.ts';
+import type { SimNode } from './node.ts';
+import type { Segment } from './segment.ts';
+import { EPHEMERAL_PORT_FIRST, EPHEMERAL_PORT_LAST } from './tcp/constants.ts';
+
+/** What an operator configures on a NAT, named as they would name it. */
+export interface NatConfig {
+  /** Idle timeout of an established mapping (nf_conntrack_tcp_timeout_established; a carrier's 5 minutes). */
+  timeoutMs: number;
+  /** Idle timeout while the handshake is under way (nf_conntrack_tcp_timeout_syn_sent: 120 s). */
+  synTimeoutMs?: number;
+  /** Idle timeout once a FIN was seen (nf_conntrack_tcp_timeout_fin_wait: 120 s). */
+  finTimeoutMs?: number;
+  /**
+   * Pick up a connection it has no mapping for from any mid-stream packet of the inside host
+   * (nf_conntrack_tcp_loose, 1 by default on Linux). Off: such a packet is INVALID.
+   */
+  loose: boolean;
+  /** The public port of a mapping: the inside port kept where free (Linux masquerade), or drawn at random (carrier-grade NATs). */
+  port: 'preserve' | 'random';
+  /**
+   * A filter (a `ct state invalid drop` rule) drops INVALID packets and unsolicited inbound ones.
+   * Without it an INVALID packet leaves un-NATed (with its private source: no answer can come
+   * back) and an unsolicited inbound one reaches the router's own stack, which answers RST.
+   */
+  filter: boolean;
+  /** Which packets keep a mapping alive: any (conntrack) or only the inside host's (some carrier NATs). */
+  refresh: 'both' | 'outbound';
+}
+
+/**
+ * Linux's conntrack defaults, net/netfilter/nf_conntrack_proto_tcp.c tcp_timeouts[]:
+ * SYN_SENT 2 min, FIN_WAIT 2 min, CLOSE 10 s.
+ */
+const LINUX_SYN_SENT_MS = 120_000;
+const LINUX_FIN_WAIT_MS = 120_000;
+const LINUX_CLOSE_MS = 10_000;
+/** The largest timeout a timer can hold (setTimeout's 2^31 - 1 ms). */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+type MappingState = 'syn' | 'established' | 'fin' | 'closed';
+
+interface Mapping {
+  privateAddress: string;
+  privatePort: number;
+  publicPort: number;
+  remote: string;
+  remotePort: number;
+  state: MappingState;
+  lastSeen: number;
+  timer: TimerHandle | undefined;
+}
+
+/** What the NAT needs from the network: a way to send a packet on from itself. */
+export interface NatNetwork {
+  readonly clock: Clock;
+  forward(from: SimNode, seg: Segment): void;
+}
+
+/**
+ * A NAT middlebox with conntrack semantics: one mapping per connection, created by the inside
+ * host's SYN, refreshed by the packets its config says, expired after its state's idle timeout.
+ * Expiry itself sends nothing; what happens depends on who speaks next (see the README's table):
+ * the inside host (picked up transparently, picked up on a new port so the server answers RST,
+ * dropped, or leaked), or the outside host (answered with RST, or dropped). A FIN never creates
+ * a mapping. `flush()` forgets every mapping at once, exactly as if each had expired.
+ */
+export class Nat implements SimNode {
+  private readonly byInside = new Map<string, Mapping>();
+  private readonly byOutside = new Map<string, Mapping>();
+  private readonly usedPorts = new Set<number>();
+  private readonly config: Required<NatConfig>;
+  private readonly source: string;
+
+  constructor(
+    readonly name: string,
+    readonly address: string,
+    config: NatConfig,
+    private readonly network: NatNetwork,
+    private readonly rng: Rng,
+    private readonly trace: TraceSink = () => {},
+  ) {
+    this.config = checkNatConfig(config, `NAT "${name}"`);
+    this.source = `nat:${name}`;
+  }
+
+  get mappings(): number {
+    return this.byInside.size;
+  }
+
+  receive(seg: Segment): void {
+    if (seg.dst === this.address) this.inbound(seg);
+    else this.outbound(seg);
+  }
+
+  /** Every mapping forgotten at once (a NAT reboot, `conntrack -F`): the same as each expiring now. */
+  flush(): void {
+    for (const m of [...this.byInside.values()]) this.expire(m);
+  }
+
+  private outbound(seg: Segment): void {
+    const key = insideKey(seg.src, seg.sport, seg.dst, seg.dport);
+    let m = this.byInside.get(key);
+    if (!m) {
+      const opening = seg.syn && !seg.ack;
+      if (!opening && (seg.fin || seg.rst || !this.config.loose)) return this.invalid(seg);
+      m = this.create(seg, opening ? 'syn' : 'established');
+    }
+    this.seen(m, seg, true);
+    this.network.forward(this, { ...seg, src: this.address, sport: m.publicPort });
+  }
+
+  private inbound(seg: Segment): void {
+    const m = this.byOutside.get(outsideKey(seg.dport, seg.src, seg.sport));
+    if (!m) return this.unsolicited(seg);
+    if (m.state === 'syn' && seg.syn && seg.ack) m.state = 'established';
+    this.seen(m, seg, this.config.refresh === 'both');
+    this.network.forward(this, { ...seg, dst: m.privateAddress, dport: m.privatePort });
+  }
+
+  private create(seg: Segment, state: MappingState): Mapping {
+    const m: Mapping = { privateAddress: seg.src, privatePort: seg.sport, publicPort: this.publicPort(seg.sport), remote: seg.dst, remotePort: seg.dport, state, lastSeen: 0, timer: undefined };
+    this.byInside.set(insideKey(m.privateAddress, m.privatePort, m.remote, m.remotePort), m);
+    this.byOutside.set(outsideKey(m.publicPort, m.remote, m.remotePort), m);
+    this.usedPorts.add(m.publicPort);
+    this.trace(this.source, 'nat.mapping.created', { inside: `${m.privateAddress}:${m.privatePort}`, public: m.publicPort, remote: `${m.remote}:${m.remotePort}`, by: state === 'syn' ? 'syn' : 'pickup' });
+    return m;
+  }
+
+  private seen(m: Mapping, seg: Segment, refresh: boolean): void {
+    if (seg.rst) m.state = 'closed';
+    else if (seg.fin && m.state !== 'closed') m.state = 'fin';
+    if (refresh || m.timer === undefined) m.lastSeen = this.network.clock.now();
+    this.arm(m);
+  }
+
+  /** One lazy timer per mapping: it fires at the earliest possible expiry and checks again. */
+  private arm(m: Mapping): void {
+    if (m.timer !== undefined) return;
+    const due = m.lastSeen + this.timeoutOf(m) - this.network.clock.now();
+    m.timer = this.network.clock.setTimeout(() => {
+      m.timer = undefined;
+      if (this.network.clock.now() - m.lastSeen >= this.timeoutOf(m)) this.expire(m);
+      else this.arm(m);
+    }, Math.max(0, due));
+  }
+
+  private timeoutOf(m: Mapping): number {
+    const c = this.config;
+    return m.state === 'established' ? c.timeoutMs : m.state === 'syn' ? c.synTimeoutMs : m.state === 'fin' ? c.finTimeoutMs : Math.min(LINUX_CLOSE_MS, c.timeoutMs);
+  }
+
+  private expire(m: Mapping): void {
+    this.network.clock.clearTimeout(m.timer);
+    m.timer = undefined;
+    this.byInside.delete(insideKey(m.privateAddress, m.privatePort, m.remote, m.remotePort));
+    this.byOutside.delete(outsideKey(m.publicPort, m.remote, m.remotePort));
+    this.usedPorts.delete(m.publicPort);
+    this.trace(this.source, 'nat.expired', { inside: `${m.privateAddress}:${m.privatePort}`, public: m.publicPort, remote: `${m.remote}:${m.remotePort}` });
+  }
+
+  /** A packet of the inside host that no mapping owns and none may be made for. */
+  private invalid(seg: Segment): void {
+    if (this.config.filter) {
+      this.trace(this.source, 'nat.dropped', { inside: `${seg.src}:${seg.sport}`, remote: `${seg.dst}:${seg.dport}`, why: 'invalid' });
+      return;
+    }
+    // No rule drops it: it leaves with its private source, and nothing can answer it.
+    this.trace(this.source, 'nat.leaked', { inside: `${seg.src}:${seg.sport}`, remote: `${seg.dst}:${seg.dport}` });
+    this.network.forward(this, seg);
+  }
+
+  /** A packet from outside for no mapping: dropped by a filter, else answered by the router's own stack. */
+  private unsolicited(seg: Segment): void {
+    if (this.config.filter || seg.rst) {
+      this.trace(this.source, 'nat.dropped', { remote: `${seg.src}:${seg.sport}`, public: seg.dport, why: 'no mapping' });
+      return;
+    }
+    this.trace(this.source, 'nat.reset.sent', { to: `${seg.src}:${seg.sport}`, public: seg.dport });
+    const base = { src: this.address, sport: seg.dport, dst: seg.src, dport: seg.sport, wnd: 0, rst: true as const };
+    const len = (seg.data?.length ?? 0) + (seg.syn ? 1 : 0) + (seg.fin ? 1 : 0);
+    this.network.forward(this, seg.ack ? { ...base, seq: seg.ackNo, ackNo: 0 } : { ...base, ack: true, seq: 0, ackNo: seg.seq + len });
+  }
+
+  private publicPort(insidePort: number): number {
+    if (this.config.port === 'preserve' && !this.usedPorts.has(insidePort)) return insidePort;
+    const span = EPHEMERAL_PORT_LAST - EPHEMERAL_PORT_FIRST + 1;
+    for (let i = 0; i < span; i++) {
+      const port = EPHEMERAL_PORT_FIRST + Math.floor(this.rng.next() * span);
+      if (!this.usedPorts.has(port)) return port;
+    }
+    throw new FlatlineError('FLATLINE_ERR_CONFIG', `NAT "${this.name}" has no public port left (${this.usedPorts.size} mappings)`);
+  }
+}
+
+/** A NAT's settings, checked: every field named in the error with what to write instead. */
+export function checkNatConfig(config: NatConfig, where: string): Required<NatConfig> {
+  const timeout = (value: unknown, field: string) => {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMEOUT_MS) {
+      throw new FlatlineError('FLATLINE_ERR_CONFIG', `${where}: ${field} must be a duration above 0 and at most ${MAX_TIMEOUT_MS} ms (about 24.8 days), got ${JSON.stringify(value)}`);
+    }
+    return value;
+  };
+  const oneOf = <T extends string>(value: unknown, field: string, allowed: readonly T[]): T => {
+    if (!allowed.includes(value as T)) throw new FlatlineError('FLATLINE_ERR_CONFIG', `${where}: ${field} must be ${allowed.map((a) => `"${a}"`).join(' or ')}, got ${JSON.stringify(value)}`);
+    return value as T;
+  };
+  if (typeof config.loose !== 'boolean') throw new FlatlineError('FLATLINE_ERR_CONFIG', `${where}: loose must be true or false, got ${JSON.stringify(config.loose)}`);
+  if (typeof config.filter !== 'boolean') throw new FlatlineError('FLATLINE_ERR_CONFIG', `${where}: filter must be true or false, got ${JSON.stringify(config.filter)}`);
+  const timeoutMs = timeout(config.timeoutMs, 'timeoutMs');
+  return {
+    timeoutMs,
+    synTimeoutMs: timeout(config.synTimeoutMs ?? Math.min(LINUX_SYN_SENT_MS, timeoutMs), 'synTimeoutMs'),
+    finTimeoutMs: timeout(config.finTimeoutMs ?? Math.min(LINUX_FIN_WAIT_MS, timeoutMs), 'finTimeoutMs'),
+    loose: config.loose,
+    port: oneOf(config.port, 'port', ['preserve', 'random'] as const),
+    filter: config.filter,
+    refresh: oneOf(config.refresh, 'refresh', ['both', 'outbound'] as const),
+  };
+}
+
+function insideKey(address: string, port: number, remote: string, remotePort: number): string {
+  return `${address}:${port}>${remote}:${remotePort}`;
+}
+
+function outsideKey(publicPort: number, remote: string, remotePort: number): string {
+  return `${publicPort}<${remote}:${remotePort}`;
+}
