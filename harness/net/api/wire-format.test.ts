@@ -32,6 +32,10 @@ describe('Toxiproxy API: the bytes on the wire', () => {
     expect((JSON.parse(list.text) as { name: string }[]).map((t) => t.name)).toEqual(['slow_close_upstream', 'latency_downstream']);
   });
 
+  it('answers an empty populate with proxies null, as Go marshals an empty list it never appended to', async () => {
+    expect(await rawText(fx.api.url, 'POST', '/populate', [])).toMatchObject({ status: 201, type: 'application/json', text: '{"proxies":null}' });
+  });
+
   it('lists proxies by name, as Go marshals a map', async () => {
     for (const name of ['b', 'c', 'a']) await rawText(fx.api.url, 'POST', '/proxies', { name, upstream: fx.upstream });
     expect(Object.keys(JSON.parse((await rawText(fx.api.url, 'GET', '/proxies')).text) as object)).toEqual(['a', 'b', 'c']);
