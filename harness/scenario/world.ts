@@ -10,7 +10,8 @@ import { FaultNetwork } from '../net/network.ts';
 import type { Proxy } from '../net/proxy.ts';
 import type { ReferenceServer, ServerContext } from '../servers/server.ts';
 import { Rng } from '../util/rng.ts';
-import { Trace } from '../trace/trace.ts';
+import { namePartiesIn } from '../trace/party-names.ts';
+import { Trace, type TraceSink } from '../trace/trace.ts';
 import { Interposer } from '../sim/interpose.ts';
 import { SimNetwork } from '../sim/network.ts';
 
@@ -122,9 +123,24 @@ export class World {
     return { name, clock: this.clock, trace: this.trace.sink, host: this.serverHost };
   }
 
+  /**
+   * What a client adapter is given. Its trace names the world's parties instead of their ephemeral
+   * ports ("connect ECONNREFUSED proxy:server", not "...127.0.0.1:40511"): error texts of ws, rws and
+   * mqtt.js carry the address they failed to reach, and the same seed must give the same bytes.
+   */
   clientContext(name: string): ClientContext {
-    return { name, clock: this.clock, trace: this.trace.sink, rng: this.rng.fork(`client:${name}`) };
+    const sink = this.trace.sink;
+    const trace: TraceSink = (source, type, detail) => sink(source, type, namePartiesIn(detail, this.partyAt));
+    return { name, clock: this.clock, trace, rng: this.rng.fork(`client:${name}`) };
   }
+
+  /** The proxy or server of this world listening on `port`, by its trace source name. */
+  private readonly partyAt = (port: number): string | undefined => {
+    const proxy = this.network.list().find((p) => p.listen.port === port);
+    if (proxy) return `proxy:${proxy.name}`;
+    const server = this.servers.find((s) => s.port === port);
+    return server && `server:${server.name}`;
+  };
 
   /** Starts `server` and puts a proxy in front of it, named after the server unless `proxyName` says otherwise. */
   async addServer(server: ReferenceServer, proxyName = server.name): Promise<Proxy> {
