@@ -1,12 +1,18 @@
 import { defineConfig } from 'vitest/config';
 
+/** Tests that load the machine on purpose (CPU-burning processes beside a run): they run last, alone. */
+const ALONE = ['test/sim-determinism.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['harness/**/*.test.ts', 'scenarios/**/*.test.ts', 'test/**/*.test.ts'],
     // Network tests open real loopback sockets; two cores do not like many forks at once.
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    projects: [
+      { extends: true, test: { name: 'flatline', include: ['harness/**/*.test.ts', 'scenarios/**/*.test.ts', 'test/**/*.test.ts'], exclude: ALONE, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'alone', include: ALONE, sequence: { groupOrder: 1 } } },
+    ],
   },
 });
