@@ -41,4 +41,24 @@ describe('flatline vitest matchers', () => {
     expect(message).toMatch(/replay: flatline run vitest --filter "vitest: blackhole after 2m" --seed 3/);
     expect(() => expect(run).toFollowBackoff({ exact: [5000] })).toThrow(/follow its backoff schedule/);
   });
+
+  it('take the NAT expiry, not the NAT toxic present from the start, as the default death', async () => {
+    const run = await runFlatline({
+      name: 'vitest: heartbeat 90s over a 1m NAT',
+      subject: { kind: 'tcp', options: { heartbeat: { interval: '90s', timeout: '5s' } } },
+      network: { nat: { timeout: '1m' } },
+      timeline: [{ at: 0, do: 'connect' }],
+      checks: [{ check: 'keepalive', window: '1m' }],
+      horizon: '5m',
+    });
+    expect(run).toDetectDeadLinkWithin('35s');
+    expect(run).not.toDetectDeadLinkWithin('20s');
+  });
+
+  it('take a backoff policy as the expectation, and refuse a misspelt one', async () => {
+    const run = await runFlatline(blackhole);
+    expect(run).toFollowBackoff({ base: '1s', cap: '8s' });
+    expect(run).not.toFollowBackoff({ base: '3s', cap: '8s' });
+    expect(() => expect(run).toFollowBackoff({ bse: '1s' } as never)).toThrow(/toFollowBackoff\(expect\): bse: unknown field; did you mean "base"\?/);
+  });
 });

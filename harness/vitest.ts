@@ -2,7 +2,7 @@
  * flatline inside your own vitest tests:
  *
  *   import { expect, it } from 'vitest';
- *   import { flatlineMatchers, runFlatline } from 'flatline/harness/vitest.ts';
+ *   import { flatlineMatchers, runFlatline } from 'flatline/vitest';
  *   expect.extend(flatlineMatchers);
  *
  *   it('notices a blackhole within H + T', async () => {
@@ -15,23 +15,21 @@
  * The matchers judge the run's trace with the same checks `flatline run` uses; a failure message
  * carries the verdict's numbers and the replay line.
  */
-import { checkBackoff, type BackoffExpectation } from './checks/backoff.ts';
+import { checkBackoff } from './checks/backoff.ts';
 import { checkDelivery } from './checks/delivery.ts';
 import { checkDetection } from './checks/detection.ts';
 import type { Verdict } from './checks/verdict.ts';
 import type { Guarantee } from './trace/events.ts';
-import { toMoment } from './scenario/judge.ts';
+import { backoffExpectationSchema, toBackoffExpectation, toMoment, type BackoffExpectationSpec } from './scenario/judge.ts';
+import { parseOrThrow } from './schema/issues.ts';
 import type { RunResult } from './scenario/results.ts';
-import { runScenario, SUBJECT } from './scenario/runner.ts';
+import { runFlatline } from './scenario/run-flatline.ts';
+import { SUBJECT } from './scenario/runner.ts';
 import type { MomentSpec, Scenario } from './scenario/scenario.ts';
 import { toMs, type Duration } from './util/duration.ts';
 
 export type { RunResult, Scenario };
-
-/** Runs one scenario in a fresh virtual world; never throws (a broken run has status 'error'). */
-export function runFlatline(scenario: Scenario, options: { seed?: number; file?: string } = {}): Promise<RunResult> {
-  return runScenario(scenario, { seed: options.seed ?? 1, file: options.file ?? 'vitest' });
-}
+export { runFlatline };
 
 const CLIENT = `client:${SUBJECT}`;
 
@@ -51,9 +49,12 @@ function fromVerdict(run: RunResult, verdict: Verdict, what: string): MatcherRes
   };
 }
 
-/** The default death moment: the first fault the trace shows (a toxic added, or a NAT mapping expiring). */
+/**
+ * The default death moment: the first fault the trace shows, a NAT mapping expiring or a toxic
+ * added. A NAT toxic is no fault when it is added, only when its mapping expires.
+ */
 function firstFault(run: RunResult): MomentSpec | undefined {
-  const fault = run.trace.find((e) => e.type === 'toxic.added' || e.type === 'nat.expired');
+  const fault = run.trace.find((e) => e.type === 'nat.expired' || (e.type === 'toxic.added' && e.toxicType !== 'nat_idle'));
   return fault === undefined ? undefined : fault.t;
 }
 
@@ -66,9 +67,9 @@ export const flatlineMatchers = {
     return fromVerdict(run, verdict, `detect the dead link within ${String(bound)}`);
   },
 
-  /** Reconnect delays follow `expect` (default: the schedule the subject promised). */
-  toFollowBackoff(run: RunResult, expect?: BackoffExpectation): MatcherResult {
-    const expectation = expect ?? run.promised?.backoff;
+  /** Reconnect delays follow `expect`, a schedule or a policy as in a backoff check (default: the schedule the subject promised). */
+  toFollowBackoff(run: RunResult, expect?: BackoffExpectationSpec): MatcherResult {
+    const expectation = expect === undefined ? run.promised?.backoff : toBackoffExpectation(parseOrThrow(backoffExpectationSchema, expect, 'toFollowBackoff(expect)', { code: 'FLATLINE_ERR_USAGE' }));
     if (!expectation) return { pass: false, message: () => `${run.subject} promises no reconnect schedule; pass one to toFollowBackoff` };
     return fromVerdict(run, checkBackoff(run.trace, { client: CLIENT, expect: expectation, endAt: run.virtualMs }), 'follow its backoff schedule');
   },
@@ -95,7 +96,7 @@ export const flatlineMatchers = {
 declare module 'vitest' {
   interface Matchers<T = any> {
     toDetectDeadLinkWithin(bound: Duration, death?: MomentSpec): T;
-    toFollowBackoff(expect?: BackoffExpectation): T;
+    toFollowBackoff(expect?: BackoffExpectationSpec): T;
     toDeliver(guarantee: Guarantee, options?: { ordered?: boolean }): T;
     toPassItsChecks(): T;
   }

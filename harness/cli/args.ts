@@ -3,8 +3,11 @@ import { usageError } from './command.ts';
 
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
+/** The values parseArgs gives for `options` (named, so that declarations can be emitted). */
+export type ParsedOptions<O extends OptionsConfig> = ReturnType<typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: false }>>['values'];
+
 /** node:util parseArgs, strict and without positionals; its complaints become usage errors. */
-export function parseOptions<const O extends OptionsConfig>(argv: string[], options: O) {
+export function parseOptions<const O extends OptionsConfig>(argv: string[], options: O): ParsedOptions<O> {
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
   } catch (err) {

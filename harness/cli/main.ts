@@ -12,7 +12,8 @@ interface CommandEntry {
 
 /** The subcommands. Adding one: a file harness/cli/<name>.ts exporting `usage` and `run`, and one line here. */
 const commands: Record<string, CommandEntry> = {
-  run: { summary: 'run scenario files in virtual time and judge them (default: the built-in suites)', load: () => import('./run.ts') },
+  init: { summary: 'write a starter scenario, a config and an example adapter into this project', load: () => import('./init.ts') },
+  run: { summary: 'run scenario files in virtual time and judge them (default: the project\'s; --builtin: flatline\'s own suites)', load: () => import('./run.ts') },
   toxiproxy: { summary: "serve Toxiproxy's HTTP API over flatline's fault network, in real time", load: () => import('./toxiproxy.ts') },
   report: { summary: 'write the HTML reliability report from results.json', load: () => import('./report.ts') },
   nat: { summary: 'is the heartbeat short enough for the NATs in between? (--simulate to run it)', load: () => import('./nat.ts') },

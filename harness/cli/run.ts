@@ -9,7 +9,10 @@ import { renderHtml } from '../report/html/render.ts';
 import { paintFor } from '../report/colour.ts';
 import { progressLine, summaryText } from '../report/summary.ts';
 import { realTimers } from '../clock/clock.ts';
-import { planRuns, resolveScenarioFiles } from '../scenario/loader.ts';
+import { importUserModule, planRuns, resolveScenarioFiles } from '../scenario/loader.ts';
+import { findSubject } from '../scenario/subjects.ts';
+import { FlatlineError } from '../util/errors.ts';
+import { loadConfig, type FlatlineConfig } from './config.ts';
 import { summarize, type ResultsFile, type RunResult } from '../scenario/results.ts';
 import { runSuite, type SharedRunOptions } from '../scenario/suite.ts';
 import { toMs } from '../util/duration.ts';
@@ -25,9 +28,14 @@ import type { ResultsDiff } from '../report/diff.ts';
 export const usage = `Usage: flatline run [files, directories or globs...] [options]
 
 Runs scenarios (files named *.scenario.ts) in virtual time and judges them.
-With no files, runs the built-in suites in scenarios/.
+With no files: the config's scenarios (flatline.config.ts), else scenarios/, else **/*.scenario.ts.
 
 Options:
+  --builtin           run flatline's built-in suites
+  --subject NAME      run the built-in gallery's cases against subject NAME (registered by a --setup
+                      module, a config setup module or a scenario file), or put NAME in the subject
+                      dimension of the given files' matrices
+  --setup FILE        import FILE first, in every process of the run (where a subject registers); repeatable
   --seed N            seed for every random choice (default 1); same seed, same results
   --filter TEXT       only scenarios whose name contains TEXT
   --out DIR           where results go (default reports/)
@@ -64,7 +72,11 @@ export interface RunArgs {
   seed: number;
   workers: number;
   filter?: string;
-  out: string;
+  /** Given with --out: else the config's, else reports/. */
+  out?: string;
+  builtin: boolean;
+  subject?: string;
+  setup: string[];
   reporters: Reporter[];
   shared: SharedRunOptions;
   shard?: Shard;
@@ -78,7 +90,10 @@ export function parseRunArgs(argv: string[]): RunArgs {
     seed: values.seed === undefined ? 1 : integerOption(values.seed, '--seed', 0, 2 ** 32 - 1),
     workers: values.workers === undefined ? 1 : integerOption(values.workers, '--workers', 1, 64),
     filter: values.filter,
-    out: values.out ?? 'reports',
+    out: values.out,
+    builtin: values.builtin ?? false,
+    subject: values.subject,
+    setup: values.setup ?? [],
     reporters: parseReporters(values.reporter ?? 'json,junit,html'),
     shard: values.shard === undefined ? undefined : parseShard(values.shard),
     baseline: parseBaselineArgs(values),
@@ -100,19 +115,25 @@ export function parseRunArgs(argv: string[]): RunArgs {
 }
 
 export const run: Command['run'] = async (argv, io) => {
-  const { files: patterns, seed, workers, filter, out, reporters, shared, shard, baseline } = parseRunArgs(argv);
+  const args = parseRunArgs(argv);
+  const { seed, workers, filter, reporters, shared, shard, baseline } = args;
   const { remote, timeScale } = shared;
-  const files = resolveScenarioFiles(patterns.length ? patterns : [path.relative(process.cwd(), BUILT_IN) || '.']);
-  const planned = await planRuns(files, filter);
+  const config = await loadConfig();
+  const setup = [...(config.setup ?? []), ...args.setup];
+  for (const file of setup) await importSetup(file);
+  if (args.subject !== undefined) checkSubject(args.subject);
+  const files = resolveScenarioFiles(scenarioPatterns(args, config));
+  const planned = await planRuns(files, { filter, subject: args.subject });
   if (planned.runs.length === 0 && planned.failures.length === 0) throw usageError(`no scenario matches --filter ${JSON.stringify(filter)} in ${files.length} file(s)`);
   const part = shard ? selectShard(planned.runs, planned.failures, shard) : undefined;
   const { plan, failures } = part ?? { plan: planned.runs, failures: planned.failures };
+  const out = args.out ?? config.out ?? 'reports';
 
   const mode = remote ? `real time at scale ${timeScale ?? 0.01} through ${remote.url}` : timeScale ? `real time at scale ${timeScale}` : `virtual time on ${shared.network === 'sim' ? 'the simulated network' : 'kernel sockets'}`;
   const which = part ? `shard ${shard!.index}/${shard!.total}: ${plan.length + failures.length} of ${part.ids.length} runs` : `${plan.length} runs`;
   io.stderr.write(`flatline ${FLATLINE_VERSION}: ${which} from ${files.length} files, seed ${seed}, ${workers} worker(s), ${mode}\n`);
   const started = realTimers.dateNow();
-  const runs = await runSuite(plan, failures, { ...shared, seed, workers, onResult: (r, done, total) => io.stderr.write(progressLine(r, done, total, paintFor(io.stderr, process.env))) });
+  const runs = await runSuite(plan, failures, { ...shared, seed, workers, plan: { subject: args.subject, setup }, onResult: (r, done, total) => io.stderr.write(progressLine(r, done, total, paintFor(io.stderr, process.env))) });
   const results: ShardedResultsFile = { flatline: FLATLINE_VERSION, seed, summary: summarize(runs, realTimers.dateNow() - started), runs };
   if (part) results.shard = { index: shard!.index, total: shard!.total, plan: part.ids };
 
@@ -122,6 +143,44 @@ export const run: Command['run'] = async (argv, io) => {
   io.stdout.write(summaryText(runs, results.summary, written, paint));
   return regressionExit(baseline, diff, exitCode(runs));
 };
+
+/**
+ * What `flatline run` runs without files: the built-ins when asked (--builtin; --subject runs the
+ * gallery), else the project's own: its config's list, its scenarios/ directory, any *.scenario.ts.
+ */
+export function scenarioPatterns(args: Pick<RunArgs, 'files' | 'builtin' | 'subject'>, config: FlatlineConfig, cwd = process.cwd()): string[] {
+  if (args.files.length > 0) return args.files;
+  if (args.builtin) return [BUILT_IN];
+  if (args.subject !== undefined) return [path.join(BUILT_IN, 'gallery')];
+  if (config.scenarios?.length) return config.scenarios;
+  if (fs.existsSync(path.join(cwd, 'scenarios'))) return ['scenarios'];
+  if (resolveQuietly(['**/*.scenario.ts'], cwd)) return ['**/*.scenario.ts'];
+  throw usageError('no scenarios in this project: write one (npx flatline init writes a starter), pass files, or run the built-in suites with --builtin');
+}
+
+function resolveQuietly(patterns: string[], cwd: string): boolean {
+  try {
+    return resolveScenarioFiles(patterns, cwd).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+async function importSetup(file: string): Promise<void> {
+  try {
+    await importUserModule(file);
+  } catch (err) {
+    throw new FlatlineError('FLATLINE_ERR_CONFIG', `setup module ${file} does not load: ${(err as Error).message}`);
+  }
+}
+
+function checkSubject(kind: string): void {
+  try {
+    findSubject(kind);
+  } catch (err) {
+    throw usageError(`--subject: ${(err as Error).message}; a subject of your own registers in a --setup module (registerSubject from 'flatline/adapter')`);
+  }
+}
 
 /** 2 when any run could not be judged, 1 when a verdict failed, 0 otherwise (findings are expected). */
 export function exitCode(runs: RunResult[]): number {
@@ -137,6 +196,9 @@ function parse(argv: string[]) {
       allowPositionals: true,
       strict: true,
       options: {
+        builtin: { type: 'boolean' },
+        subject: { type: 'string' },
+        setup: { type: 'string', multiple: true },
         seed: { type: 'string' },
         filter: { type: 'string' },
         out: { type: 'string' },

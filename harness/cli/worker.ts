@@ -1,4 +1,4 @@
-import { planRuns, type PlannedRun } from '../scenario/loader.ts';
+import { importUserModule, planRuns, type PlannedRun } from '../scenario/loader.ts';
 import { runScenario } from '../scenario/runner.ts';
 import type { WorkerJob, WorkerReply } from '../scenario/suite.ts';
 import type { Command } from './command.ts';
@@ -9,10 +9,13 @@ export const usage = 'flatline __worker: internal; runs scenarios sent by `flatl
 export const run: Command['run'] = async () => {
   if (!process.send) return 2;
   const plans = new Map<string, Promise<PlannedRun[]>>();
+  let setUp: Promise<unknown> | undefined;
   await new Promise<void>((resolve) => {
     process.on('disconnect', resolve);
     process.on('message', async (job: WorkerJob) => {
-      if (!plans.has(job.file)) plans.set(job.file, planRuns([job.file]).then((p) => p.runs));
+      // the setup modules register the subjects the parent saw, before any file is planned
+      await (setUp ??= Promise.all((job.plan?.setup ?? []).map((file) => importUserModule(file))));
+      if (!plans.has(job.file)) plans.set(job.file, planRuns([job.file], { subject: job.plan?.subject }).then((p) => p.runs));
       const planned = (await plans.get(job.file)!).find((r) => r.position === job.position)!;
       const result = await runScenario(planned.scenario, { ...job.shared, seed: job.seed, file: job.file, cell: planned.cell });
       const reply: WorkerReply = { index: job.index, result };

@@ -20,6 +20,8 @@ import { FlatlineError } from '../util/errors.ts';
 import type { Guarantee } from '../trace/events.ts';
 import type { ServerSpec } from './scenario.ts';
 
+const REGISTRY = Symbol.for('flatline.subjects');
+
 /** What a subject promises, read from its options: the defaults its checks are held to. */
 export interface SubjectPromises {
   /** Longest time to notice a dead link (heartbeat interval + reply timeout), if it can at all. */
@@ -63,7 +65,12 @@ export interface SubjectDefinition<O = Record<string, unknown>> {
   createClient(ctx: ClientContext, target: HostPort, options: O): ClientAdapter;
 }
 
-const registry = new Map<string, SubjectDefinition<any>>();
+/**
+ * One registry per process, even when flatline's modules are loaded twice (a scenario file loaded
+ * through tsx gets its own copies of the modules it imports): a subject a user's file registers
+ * is the one the runner finds.
+ */
+const registry: Map<string, SubjectDefinition<any>> = ((globalThis as { [REGISTRY]?: Map<string, SubjectDefinition<any>> })[REGISTRY] ??= new Map());
 
 /** Adds a subject kind (a later registration of the same kind replaces the earlier one). */
 export function registerSubject<O>(definition: SubjectDefinition<O>): void {

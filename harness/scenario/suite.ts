@@ -11,8 +11,15 @@ export interface SuiteOptions extends SharedRunOptions {
   seed: number;
   /** Runs in parallel in child processes (one virtual world per process); 1 runs in this process. */
   workers: number;
+  /** How the plan was made, so a worker rebuilds the same runs: the --subject and the setup modules. */
+  plan?: WorkerPlan;
   /** Called as each run finishes, in finishing order, for progress output. */
   onResult?: (run: RunResult, done: number, total: number) => void;
+}
+
+export interface WorkerPlan {
+  subject?: string;
+  setup: string[];
 }
 
 /** A message to a worker: rebuild run `position` of `file` and run it. */
@@ -22,6 +29,7 @@ export interface WorkerJob {
   position: number;
   seed: number;
   shared: SharedRunOptions;
+  plan?: WorkerPlan;
 }
 
 export interface WorkerReply {
@@ -68,7 +76,7 @@ async function runInWorkers(plan: PlannedRun[], options: SuiteOptions, report: (
           child.disconnect();
           return resolve();
         }
-        const job: WorkerJob = { index: current.index, file: current.file, position: current.position, seed: options.seed, shared: shared(options) };
+        const job: WorkerJob = { index: current.index, file: current.file, position: current.position, seed: options.seed, shared: shared(options), plan: options.plan };
         child.send(job);
       };
       child.on('message', (reply: WorkerReply) => {

@@ -40,6 +40,8 @@ export class FlatlineError extends Error {
   }
 }
 
+/** By shape, not class: a user's file may have loaded its own copy of this module. */
 export function isFlatlineError(err: unknown, code?: FlatlineErrorCode): err is FlatlineError {
-  return err instanceof FlatlineError && (code === undefined || err.code === code);
+  if (!(err instanceof Error) || err.name !== 'FlatlineError' || typeof (err as FlatlineError).code !== 'string') return false;
+  return code === undefined || (err as FlatlineError).code === code;
 }

@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { expand, importUserModule, planRuns, resolveScenarioFiles } from './loader.ts';
+import { defineMatrix } from './scenario.ts';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+/** A project under the temp directory: package.json of `type`, and `files`. */
+function project(type: 'commonjs' | 'module', files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `flatline-loader-${type}-`));
+  dirs.push(dir);
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'p', type }));
+  for (const [file, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), text);
+  }
+  return dir;
+}
+
+const scenarioFile = (name: string) => `
+import type { Scenario } from '${path.resolve('harness/scenario/scenario.ts')}';
+import { checks } from './helper.ts';
+const scenario: Scenario = { name: '${name}', subject: { kind: 'tcp' }, timeline: [{ at: 0, do: 'connect' }], checks, horizon: '10m' };
+export default scenario;
+`;
+const helper = `export const checks = [{ check: 'keepalive' as const, window: '5m' }];\n`;
+
+describe('loading scenario files', () => {
+  it.each(['commonjs', 'module'] as const)('loads TypeScript scenarios from a %s project', async (type) => {
+    const dir = project(type, { 'scenarios/a.scenario.ts': scenarioFile(`from ${type}`), 'scenarios/helper.ts': helper });
+    const { runs, failures } = await planRuns(resolveScenarioFiles(['scenarios'], dir), {}, dir);
+    expect(failures).toEqual([]);
+    expect(runs.map((r) => r.scenario.name)).toEqual([`from ${type}`]);
+  });
+
+  it('says what to do when a file does not load', async () => {
+    const dir = project('module', { 'x.scenario.ts': "import { nothing } from 'no-such-package';\nexport default nothing;\n" });
+    const { failures } = await planRuns(['x.scenario.ts'], {}, dir);
+    expect(failures[0]!.message).toMatch(/^x\.scenario\.ts does not load: .*no-such-package[\s\S]*default export is defineScenario\(\{\.\.\.\}\).*npm i -D flatline/);
+  });
+
+  it('imports a JavaScript module of a CommonJS project with its exports', async () => {
+    const dir = project('commonjs', { 'config.js': 'module.exports = { default: { scenarios: ["x"] } };\n' });
+    expect(await importUserModule('config.js', dir)).toEqual({ scenarios: ['x'] });
+  });
+});
+
+describe('resolveScenarioFiles', () => {
+  const dir = project('module', { 'scenarios/a.scenario.ts': '', 'scenarios/deep/b.scenario.mjs': '', 'scenarios/helper.ts': '', 'other.ts': '' });
+
+  it.each([
+    ['scenarios/**', ['scenarios/a.scenario.ts', 'scenarios/deep/b.scenario.mjs']],
+    ['**/*.ts', ['scenarios/a.scenario.ts']],
+    ['scenarios/*.scenario.ts', ['scenarios/a.scenario.ts']],
+    ['scenarios', ['scenarios/a.scenario.ts', 'scenarios/deep/b.scenario.mjs']],
+  ])('%s picks up scenario files only', (pattern, files) => {
+    expect(resolveScenarioFiles([pattern], dir)).toEqual(files);
+  });
+
+  it('takes a file named explicitly as it is', () => {
+    expect(resolveScenarioFiles(['scenarios/helper.ts'], dir)).toEqual(['scenarios/helper.ts']);
+  });
+});
+
+describe('expand with a subject', () => {
+  it("puts the subject in a matrix's subject dimension, leaving the other dimensions alone", () => {
+    const matrix = defineMatrix({ subject: ['tcp', 'ws'], nat: ['1m', '5m'] }, ({ subject, nat }) => ({
+      name: 'm',
+      subject: { kind: subject },
+      network: { nat: { timeout: nat } },
+      timeline: [],
+      checks: [{ check: 'keepalive', window: '1m' }],
+      horizon: '2m',
+    }));
+    expect(expand(matrix, 'mine').map((r) => r.scenario.name)).toEqual(['m [subject=mine nat=1m]', 'm [subject=mine nat=5m]']);
+    expect(expand(matrix).length).toBe(4);
+  });
+});
