@@ -17,7 +17,7 @@ describe('flatline main', () => {
   it('names the known commands when the command is unknown', async () => {
     const io = captureIo();
     expect(await main(['toxyproxy'], io)).toBe(2);
-    expect(io.err()).toBe('flatline: unknown command "toxyproxy"; known commands: run, toxiproxy, report, nat\nRun "flatline --help" for what each does.\n');
+    expect(io.err()).toBe('flatline: unknown command "toxyproxy"; known commands: init, run, toxiproxy, report, nat\nRun "flatline --help" for what each does.\n');
   });
 
   it('prints a command\'s own help, and the version', async () => {
