@@ -21,11 +21,11 @@ export interface ScenarioToxic {
 
 function attributeSchema(spec: AttributeSpec): v.GenericSchema<number | string | undefined> {
   if (spec.kind === 'enum') return word(spec.values as [string, ...string[]], 'an allowed value');
-  const schema = count(spec.unit, { min: spec.min ?? 0, integer: spec.integer ?? false });
+  const schema = count(spec.unit, { min: spec.min ?? 0, max: spec.max, integer: spec.integer ?? false });
   return spec.default === undefined ? schema : v.optional(schema);
 }
 
-function toxicSchema(type: ToxicType<Record<string, number | string>>) {
+function toxicSchema(type: ToxicType<Record<string, number | string>, unknown>) {
   const specs = Object.entries(type.attributes) as [string, AttributeSpec][];
   const attributes = strict(Object.fromEntries(specs.map(([key, spec]) => [key, attributeSchema(spec)])), `a ${type.type} toxic's attributes`);
   const required = specs.some(([, spec]) => spec.default === undefined);
@@ -41,5 +41,13 @@ function toxicSchema(type: ToxicType<Record<string, number | string>>) {
   );
 }
 
-/** Any known toxic, told apart by `type`. */
-export const toxicInputSchema = tagged('type', [...toxicTypes.values()].map(toxicSchema) as unknown as v.VariantOptions<'type'>, 'a toxic type') as unknown as v.GenericSchema<ScenarioToxic>;
+let cached: { types: number; schema: v.GenericSchema<ScenarioToxic> } | undefined;
+
+/** Any toxic type registered now (built-in or added with registerToxic), told apart by `type`. */
+export const toxicInputSchema: v.GenericSchema<ScenarioToxic> = v.lazy(() => {
+  if (cached?.types !== toxicTypes.size) {
+    const options = [...toxicTypes.values()].map(toxicSchema) as unknown as v.VariantOptions<'type'>;
+    cached = { types: toxicTypes.size, schema: tagged('type', options, 'a toxic type') as unknown as v.GenericSchema<ScenarioToxic> };
+  }
+  return cached.schema;
+});

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Scenario } from './scenario.ts';
 import { validateScenario } from './validate.ts';
 import '../subjects/index.ts';
+import { registerToxic } from '../net/toxics/index.ts';
+import { passThrough, only } from '../net/toxic.ts';
 
 const FILE = 'bad.scenario.ts';
 
@@ -135,5 +137,17 @@ describe('validateScenario: the bad-scenario table', () => {
   it('accepts a backoff expectation written as a policy and the library options of mqtt.js', () => {
     expect(() => validateScenario(bad(check({ check: 'backoff', expect: { base: '1s', factor: 2, cap: '8s' } })), FILE)).not.toThrow();
     expect(() => validateScenario(bad(subject('mqttjs', { keepalive: 30, reconnectPeriod: 5000, connectTimeout: 10_000, clean: false, clientId: 'dev-1' })), FILE)).not.toThrow();
+    expect(() => validateScenario(bad(subject('tcp', { backoff: { maxAttempts: Number.POSITIVE_INFINITY } })), FILE)).not.toThrow();
+  });
+
+  it('checks a toxic type registered after the schemas were built against its own attributes', () => {
+    registerToxic({
+      type: 'test_drip',
+      description: 'a toxic a test registers',
+      attributes: { drops: { kind: 'number', default: 0, min: 0, integer: true, unit: 'packets' } },
+      attach: ({ stream, outputs }) => only(stream, passThrough(outputs[stream])),
+    });
+    expect(() => validateScenario(bad(toxic({ type: 'test_drip', attributes: { drops: 3 } })), FILE)).not.toThrow();
+    expect(messageOf(bad(toxic({ type: 'test_drip', attributes: { drop: 3 } })))).toContain('timeline[1].toxic.attributes.drop: unknown field; did you mean "drops"?');
   });
 });

@@ -58,12 +58,18 @@ export const positiveDuration = v.pipe(
   v.check((d) => toMs(d) > 0, (issue) => `must be longer than 0 (got ${issue.received}); write it like "10s"`),
 );
 
-/** A number with bounds, saying what it counts. */
+/** A number with bounds, saying what it counts and, when it is out of them, which bound it broke. */
 export function count(what: string, { min = 0, max = Number.MAX_SAFE_INTEGER, integer = true }: { min?: number; max?: number; integer?: boolean } = {}) {
-  const shape = `${integer ? 'a whole number' : 'a number'} of ${what}${max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : ` >= ${min}`}`;
+  const kind = `${integer ? 'a whole number' : 'a number'} of ${what}`;
+  // a small range reads best whole; a huge ceiling (a timer's 2^31-1 ms) only matters when it is passed
+  const shape = max <= 1_000_000 ? `${kind} from ${min} to ${max}` : `${kind} >= ${min}`;
   return v.pipe(
     v.number((issue) => `must be ${shape} (got ${issue.received})`),
-    v.check((n) => (!integer || Number.isInteger(n) || n === Number.POSITIVE_INFINITY) && n >= min && n <= max, (issue) => `must be ${shape} (got ${issue.received})`),
+    v.check(
+      // Infinity stands for "never" (maxAttempts, maxRetries) where no ceiling is set
+      (n) => (n === Number.POSITIVE_INFINITY ? max === Number.MAX_SAFE_INTEGER : (!integer || Number.isInteger(n)) && n >= min && n <= max),
+      (issue) => `must be ${(issue.input as number) > max && max > 1_000_000 ? `${kind} <= ${max}` : shape} (got ${issue.received})`,
+    ),
   );
 }
 
