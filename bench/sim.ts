@@ -14,11 +14,12 @@ interface CrowdFigures {
   distinct: number;
 }
 
-function crowd(kind: string, size: number, network: string, hours: number, limitMs: number): Promise<CrowdFigures | undefined> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', CHILD, kind, String(size), network, String(hours)], { timeout: limitMs, maxBuffer: 1 << 20 }, (err, stdout) => {
-      if (err && (err as { killed?: boolean }).killed) return resolve(undefined);
-      if (err) return reject(err);
+/** A crowd's figures; `stopped` past its time limit; a message when the run itself failed. */
+function crowd(kind: string, size: number, network: string, hours: number, limitMs: number): Promise<CrowdFigures | 'stopped' | string> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', CHILD, kind, String(size), network, String(hours)], { timeout: limitMs, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+      if (err && (err as { killed?: boolean }).killed) return resolve('stopped');
+      if (err) return resolve(/FlatlineError: ([^\n]+)/.exec(stderr)?.[1] ?? err.message.split('\n')[0]!);
       resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as CrowdFigures);
     });
   });
@@ -41,9 +42,14 @@ export async function benchSim(): Promise<void> {
   for (const [kind, network, sizes] of plan) {
     for (const size of sizes) {
       const label = `${kind} on ${network}, ${size.toLocaleString('en-US')} clients`;
-      const figures = await crowd(kind, size, network, 1, network === 'kernel' ? KERNEL_LIMIT_MS : 600_000);
-      if (!figures) {
-        row(label, `> ${fmt.s(KERNEL_LIMIT_MS)}`, 'stopped', '', '', '');
+      const limit = network === 'kernel' ? KERNEL_LIMIT_MS : 600_000;
+      const figures = await crowd(kind, size, network, 1, limit);
+      if (figures === 'stopped') {
+        row(label, `> ${fmt.s(limit)}`, 'stopped');
+        continue;
+      }
+      if (typeof figures === 'string') {
+        row(label, `failed: ${figures}`);
         continue;
       }
       row(label, fmt.s(figures.wallMs), fmt.s(figures.cpuMs), `${figures.peakRssMb.toFixed(0)} MB`, fmt.ms(figures.cpuMs / size), figures.distinct === 1 ? 'all alike' : `${figures.distinct} distinct`);
@@ -51,5 +57,6 @@ export async function benchSim(): Promise<void> {
   }
   const day = await crowd('tcp', 1, 'sim', 24, 600_000);
   heading('Substrates: one idle tcp link for 24 h on sim', 'wall', 'compression');
-  if (day) row('24 h, 3m heartbeat, 5m NAT, 80 ms', fmt.s(day.wallMs), fmt.x((24 * 3_600_000) / day.wallMs));
+  if (typeof day === 'object') row('24 h, 3m heartbeat, 5m NAT, 80 ms', fmt.s(day.wallMs), fmt.x((24 * 3_600_000) / day.wallMs));
+  else row('24 h, 3m heartbeat, 5m NAT, 80 ms', day);
 }
