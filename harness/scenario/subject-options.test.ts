@@ -27,4 +27,28 @@ describe('checks and subject options a scenario writes', () => {
     expect(scheduled.length).toBeGreaterThan(0);
     expect(scheduled.every((e) => e.delayMs === 5000)).toBe(true);
   });
+
+  it("drives reconnecting-websocket with the user's delays and holds it to the schedule they give", async () => {
+    const result = await run({
+      name: 'rws tuned',
+      subject: { kind: 'rws', options: { minReconnectionDelay: 1000, reconnectionDelayGrowFactor: 2, maxReconnectionDelay: 8000 } },
+      ...serverRestart([{ check: 'backoff' }]),
+    });
+    expect(result.promised?.backoff).toEqual({ exact: [1000, 2000, 4000, 8000], resetAfterMs: 5000 });
+    expect(result.status).toBe('pass');
+    const delays = result.trace.filter((e) => e.type === 'reconnect.scheduled').map((e) => e.delayMs);
+    expect(delays.slice(0, 5)).toEqual([1000, 2000, 4000, 8000, 8000]);
+  });
+
+  it("drives socket.io-client with the user's reconnection delays and holds it to the bounds they give", async () => {
+    const result = await run({
+      name: 'socket.io tuned',
+      subject: { kind: 'socketio', options: { reconnectionDelay: 500, reconnectionDelayMax: 2000, randomizationFactor: 0 } },
+      ...serverRestart([{ check: 'backoff' }]),
+    });
+    expect(result.promised?.backoff).toEqual({ bounds: [{ min: 500, max: 500 }, { min: 1000, max: 1000 }, { min: 2000, max: 2000 }], resetAfterMs: 0 });
+    expect(result.status).toBe('pass');
+    const delays = result.trace.filter((e) => e.type === 'reconnect.scheduled').map((e) => e.delayMs);
+    expect(delays.slice(0, 4)).toEqual([500, 1000, 2000, 2000]);
+  });
 });

@@ -66,6 +66,8 @@ const TYPOS: [what: string, scenario: Scenario, path: string, meant: string][] =
   ['mqtt keepAlive', bad(subject('mqtt', { keepAlive: '1m' })), 'subject.options.keepAlive', 'keepalive'],
   ['mqttjs reconnectPeriod misspelt', bad(subject('mqttjs', { reconectPeriod: 5000 })), 'subject.options.reconectPeriod', 'reconnectPeriod'],
   ['mqttjs clean misspelt', bad(subject('mqttjs', { cleen: false })), 'subject.options.cleen', 'clean'],
+  ['rws option misspelt', bad(subject('rws', { maxReconnectionDelay: 8000, minReconectionDelay: 500 })), 'subject.options.minReconectionDelay', 'minReconnectionDelay'],
+  ['socket.io option misspelt', bad(subject('socketio', { reconnectionDelayMx: 2000 })), 'subject.options.reconnectionDelayMx', 'reconnectionDelayMax'],
   ['step field evry', bad(step({ do: 'send', count: 3, evry: '1s' })), 'timeline[1].evry', 'every'],
   ['step conect', bad(step({ do: 'conect' })), 'timeline[1].do', 'connect'],
   ['step add-toxc', bad(step({ do: 'add-toxc' })), 'timeline[1].do', 'add-toxic'],
@@ -96,7 +98,7 @@ const TYPOS: [what: string, scenario: Scenario, path: string, meant: string][] =
 const OTHERS: [what: string, scenario: Scenario, path: string, says: RegExp][] = [
   ['a step after the horizon', bad({ timeline: [{ at: '20m', do: 'connect' }] }), 'timeline[0].at', /after the horizon "15m"/],
   ['no checks', bad({ checks: [] }), 'checks', /at least one check/],
-  ['options for a subject that takes none', bad(subject('rws', { maxRetries: 3 })), 'subject.options', /subject "rws" takes no options \(got maxRetries\)/],
+  ['options for a subject that takes none', bad(subject('seed-raw', { heartbeat: {} })), 'subject.options', /subject "seed-raw" takes no options \(got heartbeat\)/],
   ['a required toxic attribute missing', bad(toxic({ type: 'nat_idle' })), 'timeline[1].toxic.attributes', /is required/],
   ['a schedule and a policy mixed', bad(check({ check: 'backoff', expect: { exact: [0, 1000], base: '1s' } })), 'checks[0].expect', /either the schedule .* or a policy/],
   ['a negative count', bad(step({ do: 'send', count: -1 })), 'timeline[1].count', /whole number of messages >= 1 \(got -1\)/],

@@ -26,6 +26,8 @@ export class RwsClient implements ClientAdapter {
   constructor(
     private readonly ctx: ClientContext,
     private readonly url: string,
+    /** rws's own options (rws.ts); the WebSocket class is the adapter's. */
+    private readonly options: object = {},
   ) {
     this.events = new ClientEvents(ctx);
     this.messages = new WrittenMessages(ctx.name, this.events);
@@ -44,7 +46,7 @@ export class RwsClient implements ClientAdapter {
     this.stopped = false;
     this.events.setState('connecting');
     if (this.rws) return this.rws.reconnect();
-    this.rws = new ReconnectingWebSocket(this.url, undefined, { WebSocket: this.observedWebSocket() });
+    this.rws = new ReconnectingWebSocket(this.url, undefined, { ...this.options, WebSocket: this.observedWebSocket() });
     this.announceRetries(this.rws as unknown as RwsInternals);
     this.rws.addEventListener('open', () => {
       this.events.setState('open');

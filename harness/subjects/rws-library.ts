@@ -32,13 +32,14 @@ function load(): RwsClass {
 export const ReconnectingWebSocket = load();
 
 /**
- * The delay before retry `retry` (1 = the first after a stable connection) with every option at
- * its default, from the library's own _getNextDelay, truncated as timers truncate a fractional delay.
+ * The delay before retry `retry` (1 = the first after a stable connection) with `options` (the
+ * library's defaults for any not given), from the library's own _getNextDelay, truncated as timers
+ * truncate a fractional delay.
  */
-export function rwsDefaultDelay(retry: number): number {
-  const state = { _options: {}, _retryCount: retry, _debug: () => {} };
+export function rwsDelay(retry: number, options: object = {}): number {
+  const state = { _options: options, _retryCount: retry, _debug: () => {} };
   return Math.trunc((ReconnectingWebSocket.prototype as unknown as RwsInternals)._getNextDelay.call(state as unknown as RwsInternals));
 }
 
 /** The default minReconnectionDelay as this process loaded it, truncated. */
-export const RWS_MIN_RECONNECTION_DELAY = rwsDefaultDelay(1);
+export const RWS_MIN_RECONNECTION_DELAY = rwsDelay(1);

@@ -52,6 +52,8 @@ export class SocketIoClient implements ClientAdapter {
   constructor(
     private readonly ctx: ClientContext,
     private readonly url: string,
+    /** socket.io-client's own Manager options (socketio.ts). */
+    private readonly options: object = {},
   ) {
     this.events = new ClientEvents(ctx);
   }
@@ -73,7 +75,7 @@ export class SocketIoClient implements ClientAdapter {
       return;
     }
     // Created here, not before: autoConnect (a default) opens the connection at construction.
-    const manager = new Manager(this.url);
+    const manager = new Manager(this.url, this.options);
     seedBackoff(manager, this.ctx.rng.fork('socket.io backoff'), (attempt, delayMs) =>
       // The Manager schedules a retry before it reports the failure that caused it: trace the failure first.
       queueMicrotask(() => this.events.emit({ type: 'reconnect.scheduled', attempt, delayMs })),

@@ -12,6 +12,8 @@ describe('closest', () => {
     ['latencyy', ['latency', 'jitter'], 'latency'],
     ['at-least-one', ['at-most-once', 'at-least-once', 'exactly-once'], 'at-least-once'],
     ['keepAlive', ['keepalive', 'clean'], 'keepalive'],
+    ['reconnectionDelayMx', ['reconnectionDelay', 'reconnectionDelayMax'], 'reconnectionDelayMax'],
+    ['delay', ['reconnectionDelay', 'timeout'], 'reconnectionDelay'],
   ])('%s -> %s', (word, candidates, expected) => {
     expect(closest(word, candidates)).toBe(expected);
   });

@@ -2,7 +2,8 @@
  * The candidate a mistyped word most likely meant ("horizn" -> "horizon", "crsh" -> "crash"), or
  * undefined when none is close enough to suggest. Distance is Damerau-Levenshtein (optimal string
  * alignment: a swap of two neighbours counts as one edit), case-insensitive; a candidate qualifies
- * within a third of the word's length (at least 1, at most 3 edits), or when one contains the other.
+ * within a third of the word's length (at least 1, at most 3 edits), or when one contains the
+ * other; the nearest qualifying candidate wins.
  */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   const w = word.toLowerCase();
@@ -10,9 +11,9 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of candidates) {
     const c = candidate.toLowerCase();
-    const d = c.includes(w) || w.includes(c) ? Math.abs(c.length - w.length) * 0.5 : distance(w, c);
+    const d = distance(w, c);
     const allowed = Math.min(3, Math.max(1, Math.floor(Math.max(w.length, c.length) / 3)));
-    if (d <= allowed && d < bestDistance) {
+    if ((d <= allowed || c.includes(w) || w.includes(c)) && d < bestDistance) {
       best = candidate;
       bestDistance = d;
     }
