@@ -5,6 +5,7 @@
  * in < 5 s, is < 10 MB, and shows its overview within 2 s in headless chromium.
  */
 import { benchCompression } from './clock.ts';
+import { benchIoTracker } from './io-tracker.ts';
 import { benchProxy } from './net.ts';
 import { benchReport } from './report.ts';
 import { benchSim } from './sim.ts';
@@ -14,6 +15,7 @@ const started = performance.now();
 console.log(`flatline bench — node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
 await benchProxy();
 await benchCompression();
+await benchIoTracker();
 await benchSim();
 await benchSuite();
 await benchReport();

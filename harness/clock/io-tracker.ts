@@ -41,6 +41,8 @@ export class IoTracker {
   private readonly sockets = new Map<net.Socket, Side>();
   /** "local|remote" of each connection -> socket; a socket's peer is the one registered as "remote|local". */
   private readonly endpoints = new Map<string, net.Socket>();
+  /** Each registered socket's "remote|local": its peer's key, built once (a settle round looks up every socket's peer). */
+  private readonly peerKeys = new Map<net.Socket, string>();
   private readonly sources = new Set<IoSource>();
   private closes = 0;
   private started = false;
@@ -76,6 +78,7 @@ export class IoTracker {
     this.requests.clear();
     this.sockets.clear();
     this.endpoints.clear();
+    this.peerKeys.clear();
     this.sources.clear();
   }
 
@@ -129,8 +132,8 @@ export class IoTracker {
   }
 
   private peerOf(s: net.Socket): net.Socket | undefined {
-    if (s.remoteAddress === undefined) return undefined;
-    return this.endpoints.get(connectionKey(s.remoteAddress, s.remotePort, s.localAddress, s.localPort));
+    const key = this.peerKeys.get(s) ?? (s.remoteAddress === undefined ? undefined : connectionKey(s.remoteAddress, s.remotePort, s.localAddress, s.localPort));
+    return key === undefined ? undefined : this.endpoints.get(key);
   }
 
   private track(socket: net.Socket, side: Side): void {
@@ -143,12 +146,14 @@ export class IoTracker {
       if (socket.localAddress === undefined || socket.remoteAddress === undefined) return;
       key = connectionKey(socket.localAddress, socket.localPort, socket.remoteAddress, socket.remotePort);
       this.endpoints.set(key, socket);
+      this.peerKeys.set(socket, connectionKey(socket.remoteAddress, socket.remotePort, socket.localAddress, socket.localPort));
     };
     if (side === 'server' || !socket.connecting) register();
     socket.once('connect', register);
     socket.once('close', () => {
       this.closes++;
       this.sockets.delete(socket);
+      this.peerKeys.delete(socket);
       if (key !== undefined && this.endpoints.get(key) === socket) this.endpoints.delete(key);
     });
   }
