@@ -86,7 +86,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const subjectOptions = scenario.subject.options ?? {};
     const promises = subject.promises(subjectOptions);
     const timeScale = options.timeScale ?? (options.remote ? 0.01 : undefined);
-    world = new World({ seed, clock: timeScale === undefined ? 'virtual' : { scale: timeScale }, serverHost: options.serverHost, network: substrateFor(options) });
+    world = new World({ seed, clock: timeScale === undefined ? 'virtual' : { scale: timeScale }, serverHost: options.serverHost, network: substrateFor({ ...options, network: scenario.network?.substrate ?? options.network }) });
     const w = world;
     const wallLimitMs = options.wallLimitMs ?? 60_000;
     watchdog = realTimers.setTimeout(

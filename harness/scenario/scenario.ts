@@ -5,6 +5,7 @@ import { heartbeatOptionsSchema } from '../policy/heartbeat.ts';
 import { count, flag, positiveDuration, strict, text, word } from '../schema/kit.ts';
 import { checkSchema } from './judge.ts';
 import { stepSchema } from './steps.ts';
+import { NETWORK_SUBSTRATES } from './substrate.ts';
 import type { SubjectSpec } from './subjects.ts';
 
 export type { BackoffExpectationSpec, CheckSpec, MomentSpec } from './judge.ts';
@@ -40,6 +41,8 @@ export const networkSchema = strict(
     toxics: v.optional(v.array(toxicInputSchema, 'must be a list of toxics')),
     /** A NAT profile id (see `flatline nat`) or nat_idle attributes, applied from the start as toxic "nat". */
     nat: v.optional(v.lazy((input) => (typeof input === 'string' ? natProfile : natAttributes))),
+    /** What carries the bytes for this scenario, whatever `--network` says (see README, "Two substrates"). */
+    substrate: v.optional(word([...NETWORK_SUBSTRATES], 'a substrate')),
   },
   'a network',
 );

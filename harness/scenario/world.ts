@@ -15,9 +15,9 @@ import { Trace, type TraceSink } from '../trace/trace.ts';
 import { Interposer } from '../sim/interpose.ts';
 import { SimNetwork } from '../sim/network.ts';
 
-/** What carries a world's bytes: the simulated network, or the kernel's loopback sockets. */
-export type NetworkSubstrate = 'sim' | 'kernel';
-export const NETWORK_SUBSTRATES: readonly NetworkSubstrate[] = ['sim', 'kernel'];
+import { NETWORK_SUBSTRATES, type NetworkSubstrate } from './substrate.ts';
+
+export { NETWORK_SUBSTRATES, type NetworkSubstrate };
 
 const CLOSE_LIMIT_MS = 10_000;
 
