@@ -20,6 +20,7 @@ import { NETWORK_SUBSTRATES, type NetworkSubstrate } from './substrate.ts';
 export { NETWORK_SUBSTRATES, type NetworkSubstrate };
 
 const CLOSE_LIMIT_MS = 10_000;
+const CLOSE_BATCH = 256;
 
 export interface WorldOptions {
   seed?: number;
@@ -165,8 +166,9 @@ export class World {
     this.closed = true;
     // Plain awaits, bounded in real time: this must work after a watchdog abort too.
     const release = async () => {
-      // Clients are independent: closing a fleet of them one after another would take it past the limit.
-      await Promise.all(this.clients.map((client) => client.close()));
+      // Clients are independent: closing a fleet one after another would take it past the limit,
+      // and all at once doubles the peak memory of a 10,000-client world; a batch at a time does neither.
+      for (let i = 0; i < this.clients.length; i += CLOSE_BATCH) await Promise.all(this.clients.slice(i, i + CLOSE_BATCH).map((client) => client.close()));
       for (const server of this.servers) await server.close();
       await this.network.close();
     };
