@@ -52,7 +52,7 @@ export type SubjectSpec = { [K in keyof SubjectKinds]: { kind: K; options?: Subj
 /** A kind of client flatline can drive, with the server it talks to. */
 export interface SubjectDefinition<O = Record<string, unknown>> {
   kind: string;
-  protocol: 'tcp' | 'ws' | 'mqtt';
+  protocol: 'tcp' | 'ws' | 'mqtt' | 'xmpp';
   description: string;
   /**
    * What `subject.options` may hold, checked before the run (with the closest name for a typo).

@@ -20,7 +20,7 @@ export interface ServerContext {
 
 export interface ReferenceServer {
   readonly name: string;
-  readonly protocol: 'tcp' | 'ws' | 'mqtt';
+  readonly protocol: 'tcp' | 'ws' | 'mqtt' | 'xmpp';
   /** Fixed after the first start: a restart comes back on the same port. */
   readonly port: number;
   /** Where clients connect, e.g. "ws://127.0.0.1:40123". */

@@ -5,3 +5,4 @@ import './seed-raw.ts';
 import './seed-cocoa.ts';
 import './seed-rocket.ts';
 import './seed-mqttkit.ts';
+import './xmpp.ts';

@@ -1,0 +1,92 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { countDelivery } from '../checks/delivery.ts';
+import { findSubject } from '../scenario/subjects.ts';
+import { xmppJsDefaults } from './xmpp-client.ts';
+import { idleUntil, MIN, outages, S, subjectWorld, type SubjectWorld } from './subject-world.ts';
+
+let sw: SubjectWorld | undefined;
+afterEach(async () => {
+  await sw?.close();
+  sw = undefined;
+});
+
+const times = (type: string) => sw!.events(type).map((e) => e.t);
+
+describe('xmpp: @xmpp/client 0.14 against the reference XMPP server, defaults untouched', () => {
+  it("reads its promises off the library's defaults: <r/> after 30 s, dead 60 s later, reconnect every 1 s", () => {
+    expect(xmppJsDefaults()).toEqual({ reconnectDelayMs: 1000, requestAckIntervalMs: 30_000, ackTimeoutMs: 60_000 });
+    expect(findSubject('xmpp').promises({})).toEqual({ detectionBoundMs: 90_000, backoff: { exact: [1000] }, guarantee: 'at-least-once' });
+  });
+
+  it('logs in with SCRAM-SHA-1, and asks for an XEP-0198 ack after every 30 s of quiet, answered at once', async () => {
+    sw = await subjectWorld('xmpp');
+    await sw.world.idle(5 * MIN);
+    expect(times('connected')).toEqual([0]);
+    expect(times('heartbeat.sent')).toEqual(Array.from({ length: 10 }, (_, i) => (i + 1) * 30 * S));
+    expect(sw.events('heartbeat.reply').map((e) => e.rttMs)).toEqual(Array(10).fill(0));
+  });
+
+  it('declares a blackholed link dead 60 s after the first unanswered <r/> (80 s after the fault here), then reconnects 1 s after its 2 s close timeout', async () => {
+    sw = await subjectWorld('xmpp');
+    await sw.world.idle(130 * S); // the last <a/> came at 120 s; the next <r/> goes out at 150 s
+    sw.blackhole();
+    await sw.world.idle(2 * MIN);
+    expect(sw.events('link.dead')).toMatchObject([{ t: 210 * S, reason: 'no element for 60000 ms after <r/> (stream management timeout)' }]);
+    expect(sw.events('reconnect.scheduled')).toMatchObject([{ t: 212 * S, attempt: 1, delayMs: 1000 }]);
+    expect(times('connect.attempt')).toEqual([0, 213 * S]);
+  });
+
+  it("hangs in 'opening' after a reconnect into the blackhole (xmpp.js drops the open timeout's error) until the server's 300 s negotiation timeout; then resumes the session and delivers what it wrote into the hole", async () => {
+    sw = await subjectWorld('xmpp');
+    await sw.world.idle(130 * S);
+    sw.blackhole();
+    sw.client.send('into the hole'); // its <r/> 250 ms later is the first unanswered one
+    await sw.world.idle(3 * MIN);
+    sw.heal(); // at 310 s: the attempt of 193.25 s is still waiting for a stream header it will never get
+    await idleUntil(sw, () => sw!.events('connected').length === 2, 10 * MIN, S);
+    expect(sw.events('link.dead').map((e) => [e.t, e.reason])).toEqual([
+      [190_250, 'no element for 60000 ms after <r/> (stream management timeout)'],
+      [493_250, 'stream error connection-timeout: no session within 300 s of connecting'],
+    ]);
+    expect(times('connected')).toEqual([0, 494_250]);
+    await sw.world.idle(S);
+    expect(countDelivery(sw.world.trace.events)).toMatchObject({ attempted: 1, acknowledged: 1, ok: 1, lost: 0, duplicated: 0, failed: 0 });
+  });
+
+  it('notices a server that vanished without a FIN 80 s later, then hangs for good: its reconnect meets the same silence and nothing wakes it', async () => {
+    sw = await subjectWorld('xmpp');
+    await sw.world.idle(130 * S);
+    sw.proxy.toxics.add({ name: 'vanish', type: 'half_open' });
+    await sw.world.act(() => sw!.server.stop('crash'));
+    await sw.world.idle(5 * MIN);
+    await sw.world.act(() => sw!.server.start());
+    await sw.world.idle(20 * MIN);
+    expect(sw.events('link.dead')).toMatchObject([{ t: 210 * S }]);
+    expect(times('connect.attempt')).toEqual([0, 213 * S]);
+    expect(sw.client.state).toBe('connecting');
+  });
+
+  it('retries every 1 s while the server is down and is back 1 s after it; the crash ended the session, so what was in flight is failed, never resent', async () => {
+    sw = await subjectWorld('xmpp');
+    await sw.world.idle(MIN);
+    sw.client.send('in flight');
+    const restartedAt = await sw.restartAfter(5 * S);
+    await idleUntil(sw, () => sw!.client.state === 'open', 5 * S);
+    const [outage] = outages(sw);
+    expect(outage!.attempts.map((a) => [a.delayMs, a.announcedMs])).toEqual(Array(6).fill([1000, 1000]));
+    expect(times('connected').at(-1)! - restartedAt).toBe(1000);
+    expect(sw.events('message.failed')).toMatchObject([{ reason: 'stream management: the session was lost before the server acknowledged it' }]);
+    expect(countDelivery(sw.world.trace.events)).toMatchObject({ attempted: 1, ok: 0, lost: 0, failed: 1 });
+  });
+
+  it('never reconnects after the user disconnects', async () => {
+    sw = await subjectWorld('xmpp');
+    await sw.world.idle(MIN);
+    await sw.world.act(() => sw!.client.disconnect());
+    await sw.world.idle(10 * MIN);
+    expect(sw.client.state).toBe('closed');
+    expect(sw.events('connect.attempt')).toHaveLength(1);
+    expect(sw.events('reconnect.scheduled')).toHaveLength(0);
+    expect(sw.world.trace.ofType('server.closed')).toMatchObject([{ client: 'c1', reason: 'stream closed by the client' }]);
+  });
+});
