@@ -6,3 +6,4 @@ import './seed-cocoa.ts';
 import './seed-rocket.ts';
 import './seed-mqttkit.ts';
 import './xmpp.ts';
+import './seed-xmppframework.ts';
