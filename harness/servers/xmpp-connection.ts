@@ -129,7 +129,10 @@ export class XmppConnection {
     parser.on('start', (root: Element) => this.onStreamStart(root));
     parser.on('element', (element: Element) => {
       this.completed = true;
-      this.onElement(element);
+      // An element that arrived whole in one chunk never showed in pendingBytes: measure it.
+      const size = Buffer.byteLength(element.toString());
+      if (size > this.sizeLimit()) this.tooLarge();
+      else this.onElement(element);
     });
     parser.on('end', () => this.onStreamEnd());
     parser.on('error', (err: Error) => this.fail('not-well-formed', `malformed XML: ${err.message}`));
@@ -148,8 +151,15 @@ export class XmppConnection {
       return;
     }
     if (this.completed) this.pendingBytes = 0;
-    const limit = this.user === undefined ? this.state.limits.unauthedBytes : this.state.limits.authedBytes;
-    if (this.pendingBytes > limit) this.fail('policy-violation', `stanza too large: more than ${limit} bytes`);
+    if (this.pendingBytes > this.sizeLimit()) this.tooLarge();
+  }
+
+  private sizeLimit(): number {
+    return this.user === undefined ? this.state.limits.unauthedBytes : this.state.limits.authedBytes;
+  }
+
+  private tooLarge(): void {
+    this.fail('policy-violation', `stanza too large: more than ${this.sizeLimit()} bytes`);
   }
 
   private onStreamStart(root: Element): void {

@@ -1,7 +1,7 @@
 import type net from 'node:net';
 import type { HeartbeatOptions } from '../policy/heartbeat.ts';
 import { Deduper } from '../policy/dedupe.ts';
-import { XMPP_DOMAIN, XMPP_PASSWORD } from '../protocol/xmpp.ts';
+import { RECORDER_USER, XMPP_DOMAIN, XMPP_PASSWORD } from '../protocol/xmpp.ts';
 import { toMs, type Duration } from '../util/duration.ts';
 import { ListeningServer, type ListeningServerOptions } from './listening-server.ts';
 import { XmppConnection, type BoundResource, type XmppLimits, type XmppServerState } from './xmpp-connection.ts';
@@ -27,7 +27,7 @@ export interface XmppServerOptions extends ListeningServerOptions {
   ping?: HeartbeatOptions;
   /** How long a stream-managed session waits to be resumed after its connection is lost. Default 10m. */
   resumeTimeout?: Duration;
-  /** user -> password; default: every user exists, with the password "flatline". */
+  /** user -> password; default: every user exists, with the password "flatline" (so does "recorder", always). */
   accounts?: Record<string, string>;
   /** Largest stanza after authentication, in bytes. Default 256 KiB. */
   stanzaSizeLimit?: number;
@@ -60,7 +60,8 @@ export class XmppServer extends ListeningServer {
     this.state = {
       clock: ctx.clock,
       domain: XMPP_DOMAIN,
-      password: (user) => (options.accounts ? options.accounts[user] : XMPP_PASSWORD),
+      // The recorder's account always exists: deliveries must be recorded whatever the accounts are.
+      password: (user) => (options.accounts && user !== RECORDER_USER ? options.accounts[user] : XMPP_PASSWORD),
       router: new XmppRouter(),
       hibernation: new SmHibernation<BoundResource>(ctx.clock, options.resumeTimeout === undefined ? RESUME_TIMEOUT_MS : toMs(options.resumeTimeout, 'resumeTimeout')),
       live: new Map(),

@@ -4,6 +4,7 @@ import { reconnectHistory, type ReconnectEpisode } from '../checks/reconnects.ts
 import type { ClientAdapter } from '../clients/adapter.ts';
 import type { Proxy } from '../net/proxy.ts';
 import type { TraceEvent } from '../trace/trace.ts';
+import type { ServerSpec } from '../scenario/scenario.ts';
 import { findSubject } from '../scenario/subjects.ts';
 import { World } from '../scenario/world.ts';
 import type { ReferenceServer } from '../servers/server.ts';
@@ -35,14 +36,16 @@ export interface SubjectWorldOptions {
   seed?: number;
   /** Call connect() at once. Default true. */
   connect?: boolean;
+  /** What the subject's server is created with, besides `dedupe: false` (e.g. an XMPP server's accounts). */
+  server?: Partial<ServerSpec> & Record<string, unknown>;
 }
 
 /** Builds the world of subject `kind`: its server behind the embedded proxy, and its client "c1". */
-export async function subjectWorld(kind: string, { seed = 1, connect = true }: SubjectWorldOptions = {}): Promise<SubjectWorld> {
+export async function subjectWorld(kind: string, { seed = 1, connect = true, server: spec = {} }: SubjectWorldOptions = {}): Promise<SubjectWorld> {
   const before = tcpHandles();
   const subject = findSubject(kind);
   const world = new World({ seed });
-  const server = await world.act(async () => subject.createServer(world.serverContext('srv'), { dedupe: false }));
+  const server = await world.act(async () => subject.createServer(world.serverContext('srv'), { dedupe: false, ...spec }));
   const proxy = await world.addServer(server);
   const client = world.addClient(subject.createClient(world.clientContext('c1'), proxy.listen, {}));
   if (connect) client.connect();

@@ -128,6 +128,8 @@ export class XmppJsClient implements ClientAdapter {
     this.watchScram(xmpp);
     xmpp.on('error', (err: Error & { condition?: string; element?: Element }) => {
       this.cause ??= err.element?.is('error') ? describeStreamError(err.element) : err.message;
+      // A refused login leaves xmpp.js on the open, unauthenticated stream until the server drops it.
+      if (err.name === 'SASLError') this.dead(`login failed: ${err.message}`);
     });
     xmpp.on('status', (status: string) => this.onStatus(xmpp, status));
     xmpp.on('send', (element: Element) => {

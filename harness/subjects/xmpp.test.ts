@@ -90,3 +90,35 @@ describe('xmpp: @xmpp/client 0.14 against the reference XMPP server, defaults un
     expect(sw.world.trace.ofType('server.closed')).toMatchObject([{ client: 'c1', reason: 'stream closed by the client' }]);
   });
 });
+
+describe('xmpp: bad input leaves a clear reason in the trace and nothing open', () => {
+  it("a wrong password: the SASL failure is the reason; xmpp.js then waits on the unauthenticated stream until the server's 300 s timeout, and tries again 1 s later", async () => {
+    sw = await subjectWorld('xmpp', { connect: false, server: { accounts: { c1: 'not-flatline' } } });
+    sw.client.connect();
+    await sw.world.idle(10 * MIN);
+    const refused = 'login failed: not-authorized - wrong user name or password for "c1"';
+    expect(sw.events('link.dead').map((e) => [e.t, e.reason])).toEqual([
+      [0, refused],
+      [301 * S, refused],
+    ]);
+    expect(times('connect.attempt')).toEqual([0, 301 * S]);
+    expect(sw.events('connected')).toEqual([]);
+  });
+
+  it('a stream error from the server (a graceful stop says system-shutdown) is the reason', async () => {
+    sw = await subjectWorld('xmpp');
+    await sw.world.idle(S);
+    await sw.world.act(() => sw!.server.stop('graceful'));
+    expect(sw.events('link.dead')).toMatchObject([{ t: S, reason: 'stream error system-shutdown: the server is stopping' }]);
+  });
+
+  it('a stanza too large: the server\'s policy-violation is the reason, and the message is failed after the reconnect', async () => {
+    sw = await subjectWorld('xmpp');
+    await sw.world.idle(S);
+    sw.client.send('x'.repeat(300 * 1024));
+    await sw.world.idle(5 * S);
+    expect(sw.events('link.dead')).toMatchObject([{ reason: 'stream error policy-violation: stanza too large: more than 262144 bytes' }]);
+    expect(sw.world.trace.ofType('server.closed')[0]).toMatchObject({ client: 'c1', reason: 'stream error policy-violation: stanza too large: more than 262144 bytes' });
+    expect(countDelivery(sw.world.trace.events)).toMatchObject({ attempted: 1, ok: 0, failed: 1 });
+  });
+});
