@@ -78,7 +78,14 @@ export class XmppJsClient implements ClientAdapter {
     if (this.xmpp && this.xmpp.status !== 'offline') return;
     this.stopped = false;
     const xmpp = (this.xmpp ??= this.create());
-    xmpp.start().catch(() => {}); // a failed first start shows as 'disconnect'; the reconnect module takes it from there
+    // What start() does (connection/index.js), minus its promise(this, "online"): when the stream
+    // does not open within 2 s, start() rejects and leaves that promise to reject later, unhandled.
+    // Failures show as 'error' and 'disconnect'; the reconnect module takes it from there.
+    const service = `xmpp://${this.target.host}:${this.target.port}`;
+    xmpp
+      .connect(service)
+      .then(() => xmpp.open({ domain: XMPP_DOMAIN }))
+      .catch(() => {});
   }
 
   send(body: unknown): string {

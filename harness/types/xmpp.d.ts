@@ -70,6 +70,8 @@ declare module '@xmpp/client' {
     streamManagement: StreamManagement;
     transports: Transport[];
     start(): Promise<unknown>;
+    connect(service: string): Promise<unknown>;
+    open(options: { domain: string; lang?: string }): Promise<unknown>;
     stop(): Promise<unknown>;
     send(element: Element): Promise<void>;
   }
