@@ -1,12 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { realTimers, type Clock } from '../clock/clock.ts';
-import { VirtualClock } from '../clock/virtual-clock.ts';
 import { FlatlineError } from '../util/errors.ts';
+import { findBinary, freePort, outOfProcess, spawnListening, stopChild } from './child-process.ts';
 import { parseMqttUrl } from '../protocol/mqtt.ts';
 import { DeliveryRecorder } from './mqtt-recorder.ts';
 import type { ReferenceServer, ServerContext, StopMode } from './server.ts';
@@ -15,46 +12,7 @@ const CANDIDATES = ['/usr/sbin/mosquitto', '/usr/local/sbin/mosquitto', '/opt/ho
 
 /** Where the mosquitto binary is ($MOSQUITTO first, then the usual install places and PATH), or undefined. */
 export function mosquittoPath(): string | undefined {
-  const inPath = (process.env.PATH ?? '').split(path.delimiter).map((dir) => path.join(dir, 'mosquitto'));
-  return [process.env.MOSQUITTO, ...CANDIDATES, ...inPath].find((p): p is string => !!p && existsSync(p));
-}
-
-/**
- * Keeps a virtual clock from counting the world quiet while `work` waits on another process: its
- * start or exit is no socket the IoTracker sees, and its answers come in real time. Real time
- * passing counts as progress meanwhile.
- */
-async function outOfProcess<T>(clock: Clock, work: Promise<T>): Promise<T> {
-  if (!(clock instanceof VirtualClock)) return work;
-  let pending = true;
-  const remove = clock.io.addSource({ busy: () => pending, progress: () => (pending ? realTimers.dateNow() : 0) });
-  try {
-    return await work;
-  } finally {
-    pending = false;
-    remove();
-  }
-}
-
-const realSleep = (ms: number) => new Promise((resolve) => realTimers.setTimeout(resolve, ms));
-
-async function freePort(host: string): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, host, () => resolve()));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-function accepts(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, host);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
+  return findBinary('mosquitto', process.env.MOSQUITTO, CANDIDATES);
 }
 
 export interface MosquittoOptions {
@@ -81,8 +39,6 @@ export class MosquittoServer implements ReferenceServer {
   private process: ChildProcess | undefined;
   private dir: string | undefined;
   private boundPort: number;
-  /** The end of mosquitto's stderr, for the error when it will not start. */
-  private stderr = '';
 
   constructor(
     private readonly ctx: ServerContext,
@@ -130,9 +86,7 @@ export class MosquittoServer implements ReferenceServer {
     const child = this.process;
     if (!child) return;
     this.process = undefined;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill(mode === 'crash' ? 'SIGKILL' : 'SIGTERM');
-    await outOfProcess(this.ctx.clock, exited.then(() => this.recorder.disconnected()));
+    await outOfProcess(this.ctx.clock, stopChild(child, mode === 'crash' ? 'SIGKILL' : 'SIGTERM').then(() => this.recorder.disconnected()));
     this.ctx.trace(this.source, 'server.stopped', { mode });
   }
 
@@ -153,23 +107,14 @@ export class MosquittoServer implements ReferenceServer {
     this.dir ??= await mkdtemp(path.join(os.tmpdir(), 'flatline-mosquitto-'));
     const config = path.join(this.dir, 'mosquitto.conf');
     await writeFile(config, this.config());
-    const child = spawn(this.binary, ['-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-    this.stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-2000)));
-    let exit: string | undefined;
-    child.once('exit', (code, signal) => (exit = signal ?? `exit code ${code}`));
-    child.once('error', (err) => (exit = err.message));
-    const timeoutMs = this.options.startTimeoutMs ?? 5000;
-    const deadline = realTimers.dateNow() + timeoutMs;
-    while (!(await accepts(this.host, this.boundPort))) {
-      if (exit !== undefined || realTimers.dateNow() > deadline) {
-        child.kill('SIGKILL');
-        const why = exit ? `it exited (${exit})` : `it did not accept connections within ${timeoutMs} ms`;
-        throw new FlatlineError('FLATLINE_ERR_SERVER', `server "${this.name}": mosquitto (${this.binary}) did not start on ${this.host}:${this.boundPort}: ${why}${this.stderr ? `; it said: ${this.stderr.trim()}` : ''}`);
-      }
-      await realSleep(5);
-    }
-    this.process = child;
+    this.process = await spawnListening({
+      what: `server "${this.name}": mosquitto`,
+      binary: this.binary,
+      args: ['-c', config],
+      host: this.host,
+      port: this.boundPort,
+      timeoutMs: this.options.startTimeoutMs ?? 5000,
+    });
   }
 
   private config(): string {
