@@ -47,7 +47,7 @@ const cases: Record<string, Omit<Scenario, 'name' | 'subject'>> = {
 };
 
 async function run(kind: string, name: string) {
-  const result = await runScenario({ name: `${name} [${kind}]`, subject: { kind }, ...cases[name]! }, { seed: 1, file: 'xmpp-crosscheck', timeScale: SCALE, wallLimitMs: 60_000 });
+  const result = await runScenario({ name: `${name} [${kind}]`, subject: { kind } as Scenario['subject'], ...cases[name]! }, { seed: 1, file: 'xmpp-crosscheck', timeScale: SCALE, wallLimitMs: 60_000 });
   expect(result.error, result.error?.message).toBeUndefined();
   return result;
 }

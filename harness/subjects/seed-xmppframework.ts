@@ -1,9 +1,8 @@
-import { rejectUnknownKeys } from '../policy/options.ts';
-import { registerSubject } from '../scenario/subjects.ts';
+import { registerSubject, type NoOptions } from '../scenario/subjects.ts';
 import { XmppServer } from '../servers/xmpp-server.ts';
 import { XmppFrameworkClient, XMPPFRAMEWORK_DEFAULTS as d } from './seed-xmppframework-client.ts';
 
-registerSubject({
+registerSubject<NoOptions>({
   kind: 'seed-xmppframework',
   protocol: 'xmpp',
   description: "seed articles 003/004: XMPPFramework with XMPPAutoPing (60 s, 10 s timeout) and XMPPReconnect (2 s, then every 20 s); no acks",
@@ -14,8 +13,11 @@ registerSubject({
     guarantee: 'at-most-once',
   }),
   createServer: (ctx, spec) => new XmppServer(ctx, spec),
-  createClient: (ctx, target, options) => {
-    rejectUnknownKeys(options, [], 'subject "seed-xmppframework" (it behaves as XMPPFramework\'s defaults do and takes no options)');
-    return new XmppFrameworkClient(ctx, target);
-  },
+  createClient: (ctx, target) => new XmppFrameworkClient(ctx, target),
 });
+
+declare module '../scenario/subjects.ts' {
+  interface SubjectKinds {
+    'seed-xmppframework': NoOptions;
+  }
+}

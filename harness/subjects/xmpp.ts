@@ -1,9 +1,8 @@
-import { rejectUnknownKeys } from '../policy/options.ts';
-import { registerSubject } from '../scenario/subjects.ts';
+import { registerSubject, type NoOptions } from '../scenario/subjects.ts';
 import { XmppServer } from '../servers/xmpp-server.ts';
 import { XmppJsClient, xmppJsDefaults } from './xmpp-client.ts';
 
-registerSubject({
+registerSubject<NoOptions>({
   kind: 'xmpp',
   protocol: 'xmpp',
   description: '@xmpp/client (xmpp.js) 0.14, defaults untouched: XEP-0198 <r/> after 30 s of quiet, dead 60 s later; reconnect every 1 s, resuming the session',
@@ -17,8 +16,11 @@ registerSubject({
     };
   },
   createServer: (ctx, spec) => new XmppServer(ctx, spec),
-  createClient: (ctx, target, options) => {
-    rejectUnknownKeys(options, [], 'subject "xmpp" (its defaults are the point; it takes no options)');
-    return new XmppJsClient(ctx, target);
-  },
+  createClient: (ctx, target) => new XmppJsClient(ctx, target),
 });
+
+declare module '../scenario/subjects.ts' {
+  interface SubjectKinds {
+    'xmpp': NoOptions;
+  }
+}
