@@ -36,6 +36,8 @@ export class ScramSha1Exchange {
   constructor(
     private readonly password: (user: string) => string | undefined,
     private readonly serverNonce: string,
+    /** The account's salt (a real server stores a random one with the account). */
+    private readonly saltOf: (user: string) => Buffer = defaultSalt,
   ) {}
 
   /** The client-first message (already base64-decoded); returns the challenge, or a failure. */
@@ -75,8 +77,12 @@ export class ScramSha1Exchange {
     return { user: this.user, serverFinal: `v=${hmac(hmac(salted, 'Server Key'), authMessage).toString('base64')}` };
   }
 
-  /** A per-user salt (a real server stores a random one with the account). */
   private salt(): Buffer {
-    return sha1(Buffer.from(`flatline-salt:${this.user}`)).subarray(0, 16);
+    return this.saltOf(this.user);
   }
+}
+
+/** A fixed per-user salt: same seed, same bytes. */
+function defaultSalt(user: string): Buffer {
+  return sha1(Buffer.from(`flatline-salt:${user}`)).subarray(0, 16);
 }
