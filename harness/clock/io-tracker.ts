@@ -87,6 +87,12 @@ export class IoTracker {
     return () => this.sources.delete(source);
   }
 
+  /** A source (not a socket) still has work in flight: in-process work off the event loop, such as WebCrypto. */
+  sourcesBusy(): boolean {
+    for (const src of this.sources) if (src.busy()) return true;
+    return false;
+  }
+
   /** Sockets currently open (for leak checks after a run). */
   openSockets(): net.Socket[] {
     return [...this.sockets.keys()].filter((s) => !s.destroyed);

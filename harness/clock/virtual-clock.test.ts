@@ -5,6 +5,7 @@ import { FaultNetwork } from '../net/network.ts';
 import { Trace } from '../trace/trace.ts';
 import { isFlatlineError } from '../util/errors.ts';
 import { Rng } from '../util/rng.ts';
+import { realTimers } from './clock.ts';
 import { DEFAULT_EPOCH, VirtualClock } from './virtual-clock.ts';
 
 let clock: VirtualClock | undefined;
@@ -119,6 +120,24 @@ describe('VirtualClock settle-then-jump loop', () => {
     expect(fired[59]).toBe(3_600_000);
     expect(perfElapsed).toBe(3_600_001);
     expect(new Date().toISOString()).toBe('2026-01-01T01:00:00.001Z');
+  });
+});
+
+describe('VirtualClock on the simulated network', () => {
+  it('holds the current instant while an added source is busy (in-process work off the event loop, such as WebCrypto)', async () => {
+    clock = VirtualClock.install({ substrate: 'sim' });
+    const c = clock;
+    let busy = true;
+    let doneAt: number | undefined;
+    c.io.addSource({ busy: () => busy, progress: () => 0 });
+    realTimers.setTimeout(() => {
+      busy = false;
+      doneAt = c.now();
+    }, 30);
+    c.setTimeout(() => {}, 5 * MIN);
+    await c.advance(10 * MIN);
+    expect(doneAt).toBe(DEFAULT_EPOCH);
+    expect(c.now()).toBe(DEFAULT_EPOCH + 10 * MIN);
   });
 });
 

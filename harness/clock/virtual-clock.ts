@@ -117,6 +117,7 @@ export class VirtualClock extends FakeTimersClock {
    * node's own queues (nextTick, microtasks, setImmediate) run dry at the current instant.
    */
   private async drainQueues(): Promise<void> {
+    const since = realTimers.dateNow();
     for (;;) {
       await nextIoTurn();
       if (this.aborted) throw this.aborted;
@@ -124,7 +125,11 @@ export class VirtualClock extends FakeTimersClock {
       // is a microtask: yield through the tick queue (it runs dry before our own tick's
       // continuation) so no tick of this instant is left for the next one, then count immediates.
       for (let i = 0; i < TICK_TURNS; i++) await nextTick();
-      if (pendingImmediates() === 0) return;
+      if (pendingImmediates() > 0) continue;
+      // In-process work off the event loop (a client's WebCrypto, say) finishes at this instant too.
+      if (!this.io.sourcesBusy()) return;
+      if (realTimers.dateNow() - since >= this.stallMs) throw stalled(this.stallMs, 'in-process work off the event loop');
+      await new Promise((resolve) => realTimers.setTimeout(resolve, 1));
     }
   }
 
