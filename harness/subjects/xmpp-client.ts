@@ -134,7 +134,7 @@ export class XmppJsClient implements ClientAdapter {
     this.trackSockets(xmpp);
     this.watchScram(xmpp);
     xmpp.on('error', (err: Error & { condition?: string; element?: Element }) => {
-      this.cause ??= err.element?.is('error') ? describeStreamError(err.element) : err.message;
+      this.cause ??= err.element?.is('error') ? describeStreamError(err.element) : err.name === 'XMLError' ? `malformed XML from the server: ${err.message}` : err.message;
       // A refused login leaves xmpp.js on the open, unauthenticated stream until the server drops it.
       if (err.name === 'SASLError') this.dead(`login failed: ${err.message}`);
     });

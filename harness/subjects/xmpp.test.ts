@@ -1,7 +1,11 @@
+import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { countDelivery } from '../checks/delivery.ts';
+import { realTimers } from '../clock/clock.ts';
 import { findSubject } from '../scenario/subjects.ts';
-import { xmppJsDefaults } from './xmpp-client.ts';
+import { streamHeader } from '../protocol/xmpp.ts';
+import { World } from '../scenario/world.ts';
+import { XmppJsClient, xmppJsDefaults } from './xmpp-client.ts';
 import { idleUntil, MIN, outages, S, subjectWorld, type SubjectWorld } from './subject-world.ts';
 
 let sw: SubjectWorld | undefined;
@@ -103,6 +107,33 @@ describe('xmpp: bad input leaves a clear reason in the trace and nothing open', 
     ]);
     expect(times('connect.attempt')).toEqual([0, 301 * S]);
     expect(sw.events('connected')).toEqual([]);
+  });
+
+  it("malformed XML from the server: xmpp.js answers bad-format and drops the connection, and the parser's complaint is the reason", async () => {
+    const handles = () => process.getActiveResourcesInfo().filter((r) => r.startsWith('TCP')).length;
+    const before = handles();
+    const accepted = new Set<net.Socket>();
+    const garbage = net.createServer((socket) => {
+      accepted.add(socket);
+      socket.on('error', () => {});
+      socket.once('data', () => socket.write(`${streamHeader({ from: 'flatline.test', id: 'g1' })}<stream:features><oops></stream:features>`));
+    });
+    await new Promise<void>((resolve) => garbage.listen(0, '127.0.0.1', () => resolve()));
+    const world = new World();
+    try {
+      const client = world.addClient(new XmppJsClient(world.clientContext('c1'), { host: '127.0.0.1', port: (garbage.address() as net.AddressInfo).port }));
+      client.connect();
+      await world.idle(500);
+      const dead = world.trace.of('client:c1').filter((e) => e.type === 'link.dead');
+      expect(dead[0]).toMatchObject({ t: 0, reason: 'malformed XML from the server: oops must be closed.' });
+    } finally {
+      await world.close();
+      for (const socket of accepted) socket.destroy();
+      await new Promise((resolve) => garbage.close(resolve));
+      const deadline = realTimers.dateNow() + 2000;
+      while (handles() > before && realTimers.dateNow() < deadline) await new Promise((resolve) => realTimers.setTimeout(resolve, 5));
+      expect(handles(), 'TCP sockets or listeners left open').toBe(before);
+    }
   });
 
   it('a stream error from the server (a graceful stop says system-shutdown) is the reason', async () => {
