@@ -11,13 +11,17 @@ import type { ToxicInput } from '../../harness/net/toxic-collection.ts';
 import { Trace, type TraceEvent } from '../../harness/trace/trace.ts';
 import { Rng } from '../../harness/util/rng.ts';
 import { Client } from './client.ts';
+import { SchedulerLag } from './scheduler-lag.ts';
 import { startEcho } from './echo.ts';
 import { memoryEcho, PipeNetwork } from './memory-pipe.ts';
 
 export type ClockKind = 'virtual' | 'real';
 export const CLOCKS: readonly ClockKind[] = ['virtual', 'real'];
 
-/** How late a real-clock event may be: real timers, loopback and a busy CI box all add delay. */
+/**
+ * How late a real-clock event may be beyond the scheduler delay the world measured (SchedulerLag):
+ * the few loop turns and loopback hops between a timer firing and its effect reaching the client.
+ */
 export const REAL_SLACK_MS = 150;
 
 export interface WorldOptions {
@@ -43,6 +47,8 @@ export class World {
   private readonly clients: Client[] = [];
   private readonly memoryServers: Duplex[] = [];
   private readonly seenServers = new Set<Duplex>();
+  /** Real clock only: how late this process ran during the test, added to the upper bounds. */
+  private readonly lag: SchedulerLag | undefined;
 
   private constructor(
     readonly clock: Clock,
@@ -52,6 +58,7 @@ export class World {
     seed: number,
   ) {
     this.trace = new Trace(clock);
+    this.lag = clock instanceof RealClock ? new SchedulerLag().start() : undefined;
     this.network = new FaultNetwork({
       clock,
       rng: new Rng(seed),
@@ -107,21 +114,23 @@ export class World {
     else await this.clock.sleep(ms);
   }
 
-  /** A duration measured in this world: exactly `expected` on the virtual clock, a little later at most on the real one. */
+  /**
+   * A duration measured in this world: exactly `expected` on the virtual clock; on the real one never
+   * early, and late by at most REAL_SLACK_MS plus the scheduler delay measured during the test.
+   */
   expectMs(actual: number, expected: number): void {
-    if (this.virtual) {
-      expect(actual).toBe(expected);
-      return;
-    }
-    expect(actual).toBeGreaterThanOrEqual(expected - 3);
-    expect(actual).toBeLessThanOrEqual(expected + REAL_SLACK_MS);
+    this.expectBetween(actual, expected, expected);
   }
 
-  /** A duration that may vary (jitter): within [min, max] on the virtual clock; on the real one, up to REAL_SLACK_MS later. */
+  /** A duration that may vary (jitter): within [min, max] on the virtual clock; on the real one, late as expectMs allows. */
   expectBetween(actual: number, min: number, max: number): void {
-    const slack = this.virtual ? 0 : 3;
-    expect(actual).toBeGreaterThanOrEqual(min - slack);
-    expect(actual).toBeLessThanOrEqual(max + (this.virtual ? 0 : REAL_SLACK_MS));
+    if (!this.lag) {
+      expect(actual).toBeGreaterThanOrEqual(min);
+      expect(actual).toBeLessThanOrEqual(max);
+      return;
+    }
+    expect(actual).toBeGreaterThanOrEqual(min - 3); // libuv's cached loop time can fire a timer ~1 ms early
+    expect(actual, `measured scheduler delay ${Math.round(this.lag.totalMs)} ms`).toBeLessThanOrEqual(max + REAL_SLACK_MS + this.lag.totalMs);
   }
 
   /** Trace events of one type. */
@@ -189,6 +198,7 @@ export class World {
       for (const client of this.clients) client.end.destroy();
       await this.echo.close();
       this.io.stop();
+      this.lag?.stop();
       this.virtual?.uninstall();
     }
     expect(leaked, 'sockets left open after network.close()').toEqual([]);
