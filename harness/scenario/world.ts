@@ -89,11 +89,12 @@ export class World {
 
   /**
    * Does something that takes no world time (start a server, call the Toxiproxy API): awaits
-   * it with the clock standing still, then lets I/O settle. Nothing time-driven can happen meanwhile,
+   * it with the clock standing still (a scaled clock is held too), then lets I/O settle. Nothing time-driven can happen meanwhile,
    * so a fault applied "at 1h" is applied at exactly 1h whatever the real machine is doing.
    */
   async act<T>(work: Promise<T> | (() => Promise<T>)): Promise<T> {
-    const result = await this.abortable(typeof work === 'function' ? work() : work);
+    const pending = typeof work === 'function' ? work() : work;
+    const result = await this.abortable(this.clock instanceof ScaledClock ? this.clock.hold(pending) : pending);
     await this.virtual?.settle();
     return result;
   }
