@@ -8,7 +8,7 @@ import type { ResultsFile } from '../scenario/results.ts';
 /** Runs the real `flatline` command, as a user or CI would. */
 function flatline(...args: string[]) {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'flatline-run-'));
-  const result = spawnSync(process.execPath, ['bin/flatline.mjs', 'run', '--out', out, ...args], { encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(process.execPath, ['bin/flatline.mjs', 'run', '--out', out, ...args], { encoding: 'utf8', timeout: 100_000 });
   const read = (file: string) => fs.readFileSync(path.join(out, file), 'utf8');
   return { code: result.status, stdout: result.stdout, stderr: result.stderr, out, read };
 }
@@ -42,6 +42,28 @@ describe('flatline run', () => {
     expect(r.stdout).toMatch(/ERR +\(file does not load\)[\s\S]*broken.scenario.ts does not load: this fixture is broken on purpose/);
     expect(JSON.parse(r.read('results.json')).runs.map((x: { status: string }) => x.status)).toEqual(['error', 'finding']);
   });
+
+  it('isolates runs: a hung close(), a throwing handler, a Date.now() busy-wait and a setImmediate loop each end as one error run (exit 2), the others are written', () => {
+    const r = flatline('test/fixtures/misbehaving.scenario.ts', '--time-limit', '3s');
+    expect(r.code).toBe(2);
+    const runs = (JSON.parse(r.read('results.json')) as ResultsFile).runs;
+    expect(runs.map((x) => [x.scenario, x.status, x.error?.code])).toEqual([
+      ['well-behaved before', 'pass', undefined],
+      ['hung close()', 'error', 'FLATLINE_ERR_CLOSE'],
+      ['throwing handler', 'error', 'FLATLINE_ERR_CRASH'],
+      ['Date.now() busy-wait', 'error', 'FLATLINE_ERR_CLOCK_LIMIT'],
+      ['setImmediate loop', 'error', 'FLATLINE_ERR_CLOSE'],
+      ['well-behaved after', 'pass', undefined],
+    ]);
+    const [, close, thrown, busy, spin] = runs.map((x) => x.error?.message);
+    expect(close).toMatch(/client "subject": its close\(\) did not finish within 3 s/);
+    expect(runs[1]!.verdicts.map((v) => v.status)).toEqual(['pass']); // its verdicts stand; the world just did not let go
+    expect(thrown).toMatch(/uncaught exception .*: adapter bug: cannot read properties of undefined/);
+    expect(busy).toMatch(/killed after 9s of real time: .*synchronous loop/);
+    expect(spin).toMatch(/left a setImmediate loop running/);
+    // streamed as they finished, one line per run
+    expect(r.read('results.jsonl').trim().split('\n').map((line) => (JSON.parse(line) as { scenario: string }).scenario).sort()).toEqual(runs.map((x) => x.scenario).sort());
+  }, 110_000);
 
   it.each([
     [['--workers', 'many'], /--workers must be a whole number from 1 to 64/],

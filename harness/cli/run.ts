@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { FLATLINE_VERSION } from '../net/api/version.ts';
 import { renderJson } from '../report/json.ts';
+import { RunStream } from '../report/run-stream.ts';
 import { renderJunit } from '../report/junit.ts';
 import { renderHtml } from '../report/html/render.ts';
 import { paintFor } from '../report/colour.ts';
@@ -40,7 +41,8 @@ Options:
   --filter TEXT       only scenarios whose name contains TEXT
   --out DIR           where results go (default reports/)
   --reporter LIST     comma-separated: json, junit, html (default json,junit,html)
-  --workers N         runs in parallel child processes (default 1)
+  --workers N         child processes running scenarios in parallel (default 1); every run
+                      is isolated in one: a crash, hang or busy loop costs only that run
   --time-limit DUR    wall-clock watchdog per run, e.g. 60s (default 60s)
 ${BASELINE_USAGE}
   --shard I/N         run only the I-th of N parts of the plan (split by run id, so stable when
@@ -133,7 +135,12 @@ export const run: Command['run'] = async (argv, io) => {
   const which = part ? `shard ${shard!.index}/${shard!.total}: ${plan.length + failures.length} of ${part.ids.length} runs` : `${plan.length} runs`;
   io.stderr.write(`flatline ${FLATLINE_VERSION}: ${which} from ${files.length} files, seed ${seed}, ${workers} worker(s), ${mode}\n`);
   const started = realTimers.dateNow();
-  const runs = await runSuite(plan, failures, { ...shared, seed, workers, plan: { subject: args.subject, setup }, onResult: (r, done, total) => io.stderr.write(progressLine(r, done, total, paintFor(io.stderr, process.env))) });
+  const stream = new RunStream(out);
+  const onResult = (r: RunResult, done: number, total: number) => {
+    stream.append(r);
+    io.stderr.write(progressLine(r, done, total, paintFor(io.stderr, process.env)));
+  };
+  const runs = await runSuite(plan, failures, { ...shared, seed, workers, isolate: true, plan: { subject: args.subject, setup }, onResult }).finally(() => stream.close());
   const results: ShardedResultsFile = { flatline: FLATLINE_VERSION, seed, summary: summarize(runs, realTimers.dateNow() - started), runs };
   if (part) results.shard = { index: shard!.index, total: shard!.total, plan: part.ids };
 

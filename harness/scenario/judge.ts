@@ -93,30 +93,39 @@ export function toBackoffExpectation(spec: BackoffExpectationSpec): BackoffExpec
 export function judge(checks: CheckSpec[], events: TraceEvent[], client: string, promises: SubjectPromises, endAt: number, noiseMs = 0): Verdict[] {
   return checks.map((spec, i) => {
     const where = `checks[${i}] (${spec.check})`;
-    switch (spec.check) {
-      case 'detection':
-        return checkDetection(events, {
-          client,
-          death: toMoment(spec.death, `${where}.death`),
-          boundMs: noiseMs + (spec.bound === undefined ? (promises.detectionBoundMs ?? BASELINE_DETECTION_MS) : toMs(spec.bound, `${where}.bound`)),
-          endAt,
-        });
-      case 'no-false-alarm':
-        return checkNoFalseAlarm(events, {
-          client,
-          from: toMoment(spec.from, `${where}.from`),
-          to: spec.to === undefined ? endAt : toMoment(spec.to, `${where}.to`),
-        });
-      case 'keepalive':
-        return checkKeepalive(events, { client, windowMs: toMs(spec.window, `${where}.window`), natTimeoutMs: natTimeoutOf(events), endAt });
-      case 'backoff': {
-        const promised = spec.expect === undefined ? promises.backoff : toBackoffExpectation(spec.expect);
-        if (!promised) return errored('backoff', 'the subject promises no reconnect schedule; give the check an `expect`');
-        const expect = noiseMs > 0 ? { ...promised, toleranceMs: Math.max(promised.toleranceMs ?? 0, noiseMs) } : promised;
-        return checkBackoff(events, { client, expect, endAt });
-      }
-      case 'delivery':
-        return checkDelivery(events, { guarantee: spec.guarantee, ordered: spec.ordered });
+    try {
+      return judgeOne(spec, where, events, client, promises, endAt, noiseMs);
+    } catch (err) {
+      // One check that throws is that check's error; the others' verdicts stand.
+      return errored(String(spec.check), `${where} could not be judged: ${err instanceof Error ? err.message : String(err)}`);
     }
   });
+}
+
+function judgeOne(spec: CheckSpec, where: string, events: TraceEvent[], client: string, promises: SubjectPromises, endAt: number, noiseMs: number): Verdict {
+  switch (spec.check) {
+    case 'detection':
+      return checkDetection(events, {
+        client,
+        death: toMoment(spec.death, `${where}.death`),
+        boundMs: noiseMs + (spec.bound === undefined ? (promises.detectionBoundMs ?? BASELINE_DETECTION_MS) : toMs(spec.bound, `${where}.bound`)),
+        endAt,
+      });
+    case 'no-false-alarm':
+      return checkNoFalseAlarm(events, {
+        client,
+        from: toMoment(spec.from, `${where}.from`),
+        to: spec.to === undefined ? endAt : toMoment(spec.to, `${where}.to`),
+      });
+    case 'keepalive':
+      return checkKeepalive(events, { client, windowMs: toMs(spec.window, `${where}.window`), natTimeoutMs: natTimeoutOf(events), endAt });
+    case 'backoff': {
+      const promised = spec.expect === undefined ? promises.backoff : toBackoffExpectation(spec.expect);
+      if (!promised) return errored('backoff', 'the subject promises no reconnect schedule; give the check an `expect`');
+      const expect = noiseMs > 0 ? { ...promised, toleranceMs: Math.max(promised.toleranceMs ?? 0, noiseMs) } : promised;
+      return checkBackoff(events, { client, expect, endAt });
+    }
+    case 'delivery':
+      return checkDelivery(events, { guarantee: spec.guarantee, ordered: spec.ordered });
+  }
 }

@@ -1,4 +1,5 @@
 import type { Verdict } from '../checks/verdict.ts';
+import type { PlannedRun } from './loader.ts';
 import type { SubjectPromises } from './subjects.ts';
 import type { TraceEvent } from '../trace/trace.ts';
 
@@ -74,5 +75,24 @@ export function summarize(runs: RunResult[], wallMs: number): RunSummary {
     error: count('error'),
     virtualMs: runs.reduce((sum, r) => sum + r.virtualMs, 0),
     wallMs,
+  };
+}
+
+/** A run that produced no verdicts: it could not load, crashed or was killed. Never counted as a pass. */
+export function unjudgedResult(run: Pick<PlannedRun, 'file' | 'scenario' | 'cell'>, seed: number, code: string, message: string): RunResult {
+  return {
+    id: `${run.file}#${run.scenario.name}`,
+    file: run.file,
+    scenario: run.scenario.name,
+    cell: run.cell,
+    subject: run.scenario.subject?.kind ?? 'unknown',
+    seed,
+    status: 'error',
+    verdicts: [],
+    error: { code, message },
+    virtualMs: 0,
+    wallMs: 0,
+    replay: `flatline run ${run.file} --filter ${JSON.stringify(run.scenario.name)} --seed ${seed}`,
+    trace: [],
   };
 }

@@ -10,7 +10,7 @@ import { applyStep, type Step, type StepTargets } from './steps.ts';
 import { findSubject } from './subjects.ts';
 import '../subjects/index.ts'; // registers the gallery subjects (rws, socketio, the seed articles' clients)
 import { validateScenario } from './validate.ts';
-import { World, type NetworkSubstrate } from './world.ts';
+import { CLOSE_LIMIT_MS, World, type NetworkSubstrate } from './world.ts';
 
 export interface RunOptions {
   seed: number;
@@ -79,6 +79,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   let world: World | undefined;
   let setup: FaultSetup | undefined;
   let watchdog: ReturnType<typeof realTimers.setTimeout> | undefined;
+  let result: RunResult;
   try {
     validateScenario(scenario, options.file);
     const horizon = toMs(scenario.horizon, 'horizon');
@@ -86,9 +87,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const subjectOptions = scenario.subject.options ?? {};
     const promises = subject.promises(subjectOptions);
     const timeScale = options.timeScale ?? (options.remote ? 0.01 : undefined);
-    world = new World({ seed, clock: timeScale === undefined ? 'virtual' : { scale: timeScale }, serverHost: options.serverHost, network: substrateFor({ ...options, network: scenario.network?.substrate ?? options.network }) });
-    const w = world;
     const wallLimitMs = options.wallLimitMs ?? 60_000;
+    world = new World({ seed, clock: timeScale === undefined ? 'virtual' : { scale: timeScale }, serverHost: options.serverHost, network: substrateFor({ ...options, network: scenario.network?.substrate ?? options.network }), closeLimitMs: Math.min(CLOSE_LIMIT_MS, wallLimitMs) });
+    const w = world;
     watchdog = realTimers.setTimeout(
       () => w.abort(new FlatlineError('FLATLINE_ERR_CLOCK_LIMIT', `watchdog: the run took more than ${wallLimitMs / 1000} s of real time; it hangs or busy-loops`)),
       wallLimitMs,
@@ -105,21 +106,24 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const events = w.trace.events.slice(); // what teardown does afterwards is not part of the run
     const noiseMs = timeScale === undefined ? 0 : REAL_NOISE_MS / timeScale;
     const verdicts = judge(scenario.checks, events, `client:${SUBJECT}`, promises, horizon, noiseMs);
-    return { ...base, status: statusOf(verdicts, scenario.finding), promised: promises, verdicts, virtualMs: horizon, wallMs: realTimers.dateNow() - wallStart, trace: events };
+    result = { ...base, status: statusOf(verdicts, scenario.finding), promised: promises, verdicts, virtualMs: horizon, wallMs: 0, trace: events };
   } catch (err) {
-    return {
+    result = {
       ...base,
       status: 'error',
       verdicts: [],
       error: { code: isFlatlineError(err) ? err.code : 'FLATLINE_ERR_RUN', message: errorMessage(err) },
       virtualMs: world ? world.elapsed() : 0,
-      wallMs: realTimers.dateNow() - wallStart,
+      wallMs: 0,
       trace: world?.trace.events.slice() ?? [],
     };
   } finally {
     realTimers.clearTimeout(watchdog);
-    await closeQuietly(world, setup);
   }
+  const closeError = await closeQuietly(world, setup);
+  // A world that does not let go is an error even when its verdicts hold: something the run started still runs.
+  if (closeError && !result.error) result = { ...result, status: 'error', error: { code: closeError.code, message: closeError.message } };
+  return { ...result, wallMs: realTimers.dateNow() - wallStart };
 }
 
 async function playTimeline(world: World, timeline: Step[], targets: StepTargets): Promise<void> {
@@ -153,12 +157,18 @@ function errorMessage(err: unknown): string {
   return String(err);
 }
 
-async function closeQuietly(world: World | undefined, setup: FaultSetup | undefined): Promise<void> {
-  if (!world) return;
+/** Closes the run's world; resolves with why it could not (it never rejects). */
+async function closeQuietly(world: World | undefined, setup: FaultSetup | undefined): Promise<FlatlineError | undefined> {
+  if (!world) return undefined;
   try {
     if (setup) await world.act(() => setup.close());
   } catch {
     // the world's close below releases what is left
   }
-  await world.close();
+  try {
+    await world.close();
+    return undefined;
+  } catch (err) {
+    return isFlatlineError(err) ? err : new FlatlineError('FLATLINE_ERR_CLOSE', `closing the world failed: ${errorMessage(err)}`);
+  }
 }

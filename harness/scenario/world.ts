@@ -19,7 +19,8 @@ import { NETWORK_SUBSTRATES, type NetworkSubstrate } from './substrate.ts';
 
 export { NETWORK_SUBSTRATES, type NetworkSubstrate };
 
-const CLOSE_LIMIT_MS = 10_000;
+/** Real time close() waits for the world's parties to let go, by default. */
+export const CLOSE_LIMIT_MS = 10_000;
 const CLOSE_BATCH = 256;
 
 export interface WorldOptions {
@@ -30,6 +31,8 @@ export interface WorldOptions {
   serverHost?: string;
   /** The substrate (default kernel). `sim` needs the virtual clock: nothing on it waits on real time. */
   network?: NetworkSubstrate;
+  /** Real time close() waits for clients, servers and proxies (default CLOSE_LIMIT_MS). */
+  closeLimitMs?: number;
 }
 
 /**
@@ -45,11 +48,11 @@ export class World {
   private readonly servers: ReferenceServer[] = [];
   private readonly clients: ClientAdapter[] = [];
   private closed = false;
-
   private readonly serverHost: string;
   /** The simulated network under every in-process party, when the world runs on it. */
   readonly sim: SimNetwork | undefined;
   private readonly interposer: Interposer | undefined;
+  private readonly closeLimitMs: number;
 
   constructor(options: WorldOptions = {}) {
     const clock = options.clock ?? 'virtual';
@@ -62,6 +65,7 @@ export class World {
     }
     this.clock = clock === 'virtual' ? VirtualClock.install({ substrate }) : clock === 'real' ? new RealClock() : new ScaledClock(clock.scale);
     this.serverHost = options.serverHost ?? '127.0.0.1';
+    this.closeLimitMs = options.closeLimitMs ?? CLOSE_LIMIT_MS;
     this.rng = new Rng(options.seed ?? 1);
     if (substrate === 'sim') {
       this.sim = new SimNetwork({ clock: this.clock, rng: this.rng.fork('sim') });
@@ -161,20 +165,38 @@ export class World {
     return client;
   }
 
-  /** Closes every client, server and proxy, then gives the real timers back. */
+  /**
+   * Closes every client, server and proxy, then gives the real timers back. Rejects with
+   * FLATLINE_ERR_CLOSE, naming the part that did not let go, when that takes longer than the close limit.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     // Plain awaits, bounded in real time: this must work after a watchdog abort too.
+    let stage = (): string => '';
     const release = async () => {
       // Clients are independent: closing a fleet one after another would take it past the limit,
       // and all at once doubles the peak memory of a 10,000-client world; a batch at a time does neither.
-      for (let i = 0; i < this.clients.length; i += CLOSE_BATCH) await Promise.all(this.clients.slice(i, i + CLOSE_BATCH).map((client) => client.close()));
-      for (const server of this.servers) await server.close();
+      const open = new Set(this.clients);
+      stage = () => {
+        const [first] = open;
+        return open.size > 1 ? `${open.size} clients (the first "${first!.name}"): their close()` : `client "${first!.name}": its close()`;
+      };
+      for (let i = 0; i < this.clients.length; i += CLOSE_BATCH) {
+        await Promise.all(this.clients.slice(i, i + CLOSE_BATCH).map(async (client) => {
+          await client.close();
+          open.delete(client);
+        }));
+      }
+      for (const server of this.servers) {
+        stage = () => `server "${server.name}": its close()`;
+        await server.close();
+      }
+      stage = () => 'the fault network (its proxies and links)';
       await this.network.close();
     };
     try {
-      await withRealTimeout(release(), CLOSE_LIMIT_MS, 'closing the world');
+      await withRealTimeout(release(), this.closeLimitMs, () => `closing the world: ${stage()} did not finish within ${this.closeLimitMs / 1000} s of real time`);
     } finally {
       this.interposer?.uninstall();
       if (this.clock instanceof FakeTimersClock) this.clock.uninstall();
@@ -183,11 +205,11 @@ export class World {
   }
 }
 
-/** Rejects if `work` takes longer than `ms` of real time. */
-async function withRealTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+/** Rejects with FLATLINE_ERR_CLOSE and `what()` if `work` takes longer than `ms` of real time. */
+async function withRealTimeout<T>(work: Promise<T>, ms: number, what: () => string): Promise<T> {
   let timer: ReturnType<typeof realTimers.setTimeout> | undefined;
   const limit = new Promise<never>((_, reject) => {
-    timer = realTimers.setTimeout(() => reject(new FlatlineError('FLATLINE_ERR_CLOCK_LIMIT', `${what} took more than ${ms / 1000} s of real time`)), ms);
+    timer = realTimers.setTimeout(() => reject(new FlatlineError('FLATLINE_ERR_CLOSE', what())), ms);
   });
   try {
     return await Promise.race([work, limit]);

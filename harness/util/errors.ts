@@ -22,7 +22,10 @@ export type FlatlineErrorCode =
   | 'FLATLINE_ERR_CONFIG'
   | 'FLATLINE_ERR_SCENARIO'
   | 'FLATLINE_ERR_CLIENT'
-  | 'FLATLINE_ERR_SERVER';
+  | 'FLATLINE_ERR_SERVER'
+  | 'FLATLINE_ERR_EXTERNAL_PEER'
+  | 'FLATLINE_ERR_CLOSE'
+  | 'FLATLINE_ERR_CRASH';
 
 export class FlatlineError extends Error {
   readonly code: FlatlineErrorCode;
