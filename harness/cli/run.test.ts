@@ -44,7 +44,7 @@ describe('flatline run', () => {
   });
 
   it('isolates runs: a hung close(), a throwing handler, a Date.now() busy-wait and a setImmediate loop each end as one error run (exit 2), the others are written', () => {
-    const r = flatline('test/fixtures/misbehaving.scenario.ts', '--time-limit', '3s');
+    const r = flatline('test/isolation/misbehaving.scenario.ts', '--time-limit', '3s');
     expect(r.code).toBe(2);
     const runs = (JSON.parse(r.read('results.json')) as ResultsFile).runs;
     expect(runs.map((x) => [x.scenario, x.status, x.error?.code])).toEqual([
