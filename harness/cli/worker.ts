@@ -35,6 +35,7 @@ export const run: Command['run'] = async () => {
       if (!plans.has(job.file)) plans.set(job.file, planRuns([job.file], { subject: job.plan?.subject }).then((p) => p.runs));
       const planned = (await plans.get(job.file)!).find((r) => r.position === job.position)!;
       current.planned = planned;
+      process.send!({ index: job.index, started: true } satisfies WorkerReply);
       const result = await runScenario(planned.scenario, { ...job.shared, seed: job.seed, file: job.file, cell: planned.cell });
       if (current?.job !== job) return; // the run crashed meanwhile and was answered for
       current = undefined;

@@ -29,11 +29,10 @@ export interface WorkerJob {
  * A worker's answer. `retire`: the worker exits after this reply, because the run ended in error
  * and may have left something running (a timer loop, a socket) that must not leak into the next run.
  */
-export interface WorkerReply {
-  index: number;
-  result: RunResult;
-  retire?: boolean;
-}
+export type WorkerReply =
+  /** The worker has loaded the run and starts it now: from here on the run's own time limit counts. */
+  | { index: number; started: true }
+  | { index: number; result: RunResult; retire?: boolean };
 
 export interface PoolOptions {
   /** Child processes at a time. */
@@ -54,6 +53,9 @@ const BIN = fileURLToPath(new URL('../../bin/flatline.mjs', import.meta.url));
 
 /** Real time a worker gets to exit by itself once it has no more jobs, before it is killed. */
 const EXIT_GRACE_MS = 2000;
+
+/** Real time a worker may take to start and load a run's file (tsx compiles it) before the run itself starts. */
+const LOAD_LIMIT_MS = 60_000;
 
 const spawnWorker = () => fork(BIN, ['__worker'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 
@@ -89,10 +91,14 @@ function serve(child: ChildProcess, queue: PlannedRun[], options: PoolOptions, r
       const run = current;
       const job: WorkerJob = { index: run.index, file: run.file, position: run.position, seed: options.seed, shared: options.shared, plan: options.plan };
       child.send(job);
+      arm(run, LOAD_LIMIT_MS + options.killAfterMs, 'the worker did not finish loading and running it');
+    };
+    const arm = (run: PlannedRun, ms: number, what: string) => {
+      realTimers.clearTimeout(killer);
       killer = realTimers.setTimeout(() => {
         child.kill('SIGKILL');
-        settle(unjudgedResult(run, options.seed, 'FLATLINE_ERR_CLOCK_LIMIT', `killed after ${formatMs(options.killAfterMs)} of real time: the run neither ended nor let its own watchdog fire, so it is stuck in a synchronous loop (waiting on Date.now(), which never advances in virtual time?)`));
-      }, options.killAfterMs);
+        settle(unjudgedResult(run, options.seed, 'FLATLINE_ERR_CLOCK_LIMIT', `killed after ${formatMs(ms)} of real time: ${what}`));
+      }, ms);
     };
     // No more jobs: let the worker go, and kill it if something it ran keeps it alive.
     const finish = () => {
@@ -101,6 +107,10 @@ function serve(child: ChildProcess, queue: PlannedRun[], options: PoolOptions, r
     };
     child.on('message', (reply: WorkerReply) => {
       if (!current || reply.index !== current.index) return;
+      if ('started' in reply) {
+        const why = 'the run neither ended nor let its own watchdog fire, so it is stuck in a synchronous loop (waiting on Date.now(), which never advances in virtual time?)';
+        return arm(current, options.killAfterMs, why);
+      }
       settle(reply.result);
       if (reply.retire) finish();
       else next();
