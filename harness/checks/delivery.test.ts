@@ -74,8 +74,30 @@ describe('checkDelivery', () => {
 
   it('says which counts broke the promise', () => {
     const v = checkDelivery(trace(['m1', 'm1', 'x']), { guarantee: 'exactly-once' });
-    expect(v.summary).toBe('1 of 2 delivered (lost 1, unresolved 0, duplicated 1, unexpected 1, reordered 0, recovered 0): exactly-once broken by 1 lost, 1 duplicated, 1 unexpected');
+    expect(v.summary).toBe('1 of 2 delivered (lost 1, unresolved 0, duplicated 1, unexpected 1, reordered 0, recovered 0): exactly-once broken by 1 lost, 1 duplicated, 1 unexpected; first lost: m2 sent at 1ms; first duplicated: m1 sent at 0ms');
     expect(v.bound).toEqual({ guarantee: 'exactly-once', ordered: false, forbidden: 'lost, unresolved, duplicated, unexpected' });
+  });
+
+  it('names the first lost and duplicated ids with their send times, as Jepsen does, so the trace can be read from there', () => {
+    const ids = Array.from({ length: 6 }, (_, i) => `m${i + 1}`);
+    const events = history(ids.map((id) => ['a', id] as [string, string]), ids, ['m2', 'm6', 'm6']).map((e) => ({ ...e, t: e.t * 1000 }));
+    const v = checkDelivery(events, { guarantee: 'exactly-once' });
+    expect(v.measured.firstLost).toBe('m1 sent at 0ms, m3 sent at 2s, m4 sent at 3s and 1 more');
+    expect(v.measured.firstDuplicated).toBe('m6 sent at 5s');
+    expect(v.measured.firstUnresolved).toBeNull();
+    expect(v.summary).toMatch(/; first lost: m1 sent at 0ms, m3 sent at 2s, m4 sent at 3s and 1 more; first duplicated: m6 sent at 5s$/);
+  });
+
+  it('names examples only of what broke the promise, and keeps all of them in its measures', () => {
+    const v = checkDelivery(trace(['m1']), { guarantee: 'at-most-once' }); // m2 lost: at-most-once allows it
+    expect(v.status).toBe('pass');
+    expect(v.summary).toMatch(/at-most-once holds$/);
+    expect(v.measured.firstLost).toBe('m2 sent at 1ms');
+  });
+
+  it('lists an acknowledged id that was never sent after the sent ones, without a send time', () => {
+    const v = checkDelivery(history([['a', 'm1'], ['a', 'm2']], ['ghost', 'm2', 'm1'], []), { guarantee: 'at-least-once' });
+    expect(v.measured.firstLost).toBe('m1 sent at 0ms, m2 sent at 1ms, ghost (never sent)');
   });
 
   it('is an error when nothing was sent', () => {

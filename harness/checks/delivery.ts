@@ -1,5 +1,6 @@
 import type { Guarantee } from '../trace/events.ts';
 import type { TraceEvent } from '../trace/trace.ts';
+import { formatMs } from '../util/duration.ts';
 import { errored, judge, type Verdict } from './verdict.ts';
 
 /**
@@ -49,15 +50,27 @@ export const FORBIDDEN: Record<Guarantee, readonly Count[]> = {
   'exactly-once': ['lost', 'unresolved', 'duplicated', 'unexpected'],
 };
 
+/** The ids behind the counts a reader follows into the trace, each in send order. */
+export interface DeliveryIds {
+  lost: string[];
+  unresolved: string[];
+  duplicated: string[];
+}
+
 /** Counts message.sent / message.acked / message.delivered events, in trace order. */
 export function countDelivery(events: readonly TraceEvent[]): DeliveryCounts {
+  return tally(events).counts;
+}
+
+/** One walk of the trace: the counts, the ids behind them and when each id was first sent. */
+function tally(events: readonly TraceEvent[]): { counts: DeliveryCounts; ids: DeliveryIds; sentAt: ReadonlyMap<string, number> } {
   const withId = (type: string) => events.filter((e): e is TraceEvent & { id: string } => e.type === type && typeof e.id === 'string');
-  const sent = new Map<string, { sender: string; position: number }>();
+  const sent = new Map<string, { sender: string; position: number; t: number }>();
   const sentBy = new Map<string, number>();
   for (const e of withId('message.sent')) {
     if (sent.has(e.id)) continue; // a resend
     const position = sentBy.get(e.source) ?? 0;
-    sent.set(e.id, { sender: e.source, position });
+    sent.set(e.id, { sender: e.source, position, t: e.t });
     sentBy.set(e.source, position + 1);
   }
   const acked = new Set(withId('message.acked').map((e) => e.id));
@@ -65,6 +78,7 @@ export function countDelivery(events: readonly TraceEvent[]): DeliveryCounts {
 
   const deliveries = withId('message.delivered');
   const seen = new Set<string>();
+  const duplicatedIds = new Set<string>();
   const latestDelivered = new Map<string, number>(); // sender -> highest send position delivered so far
   let duplicated = 0;
   let unexpected = 0;
@@ -75,6 +89,7 @@ export function countDelivery(events: readonly TraceEvent[]): DeliveryCounts {
       unexpected++;
     } else if (seen.has(id)) {
       duplicated++;
+      duplicatedIds.add(id);
     } else {
       seen.add(id);
       const latest = latestDelivered.get(send.sender) ?? -1;
@@ -82,20 +97,27 @@ export function countDelivery(events: readonly TraceEvent[]): DeliveryCounts {
       else latestDelivered.set(send.sender, send.position);
     }
   }
-  const count = <T>(items: Iterable<T>, keep: (item: T) => boolean) => [...items].filter(keep).length;
-  return {
+  // Send order; an id acknowledged but never sent goes last (it has no send time).
+  const inSendOrder = (ids: Iterable<string>) => [...ids].sort((a, b) => (sent.get(a)?.t ?? Infinity) - (sent.get(b)?.t ?? Infinity));
+  const ids: DeliveryIds = {
+    lost: inSendOrder([...acked].filter((id) => !seen.has(id))),
+    unresolved: [...sent.keys()].filter((id) => !seen.has(id) && !acked.has(id) && !failedIds.has(id)),
+    duplicated: inSendOrder(duplicatedIds),
+  };
+  const counts: DeliveryCounts = {
     attempted: sent.size,
     acknowledged: acked.size,
     delivered: deliveries.length,
     ok: seen.size,
-    lost: count(acked, (id) => !seen.has(id)),
+    lost: ids.lost.length,
     duplicated,
     unexpected,
-    recovered: count(seen, (id) => !acked.has(id)),
+    recovered: [...seen].filter((id) => !acked.has(id)).length,
     reordered,
-    failed: count(failedIds, (id) => sent.has(id) && !seen.has(id)),
-    unresolved: count(sent.keys(), (id) => !seen.has(id) && !acked.has(id) && !failedIds.has(id)),
+    failed: [...failedIds].filter((id) => sent.has(id) && !seen.has(id)).length,
+    unresolved: ids.unresolved.length,
   };
+  return { counts, ids, sentAt: new Map([...sent].map(([id, { t }]) => [id, t])) };
 }
 
 export interface DeliveryOptions {
@@ -110,7 +132,7 @@ export interface DeliveryOptions {
  */
 export function checkDelivery(events: readonly TraceEvent[], options: DeliveryOptions): Verdict {
   const check = 'delivery';
-  const counts = countDelivery(events);
+  const { counts, ids, sentAt } = tally(events);
   if (counts.attempted === 0) {
     return errored(check, 'no message.sent in the trace: nothing to judge; check the scenario sends messages', { ...counts });
   }
@@ -118,11 +140,28 @@ export function checkDelivery(events: readonly TraceEvent[], options: DeliveryOp
   const broken = forbidden.filter((k) => counts[k] > 0);
   const promise = `${options.guarantee}${options.ordered ? ', ordered' : ''}`;
   const { ok, attempted, lost, duplicated, unexpected, reordered, recovered, unresolved } = counts;
+  const examples = (['lost', 'unresolved', 'duplicated'] as const).map((k) => [k, firstOf(ids[k], sentAt)] as const);
+  const named = examples.filter(([k, text]) => text && broken.includes(k)).map(([k, text]) => `; first ${k}: ${text}`);
   return judge(check, broken.length === 0, {
     summary:
       `${ok} of ${attempted} delivered (lost ${lost}, unresolved ${unresolved}, duplicated ${duplicated}, unexpected ${unexpected}, reordered ${reordered}, recovered ${recovered}): ` +
-      (broken.length ? `${promise} broken by ${broken.map((k) => `${counts[k]} ${k}`).join(', ')}` : `${promise} holds`),
-    measured: { ...counts },
+      (broken.length ? `${promise} broken by ${broken.map((k) => `${counts[k]} ${k}`).join(', ')}` : `${promise} holds`) +
+      named.join(''),
+    measured: { ...counts, firstLost: examples[0][1], firstUnresolved: examples[1][1], firstDuplicated: examples[2][1] },
     bound: { guarantee: options.guarantee, ordered: options.ordered ?? false, forbidden: forbidden.join(', ') },
   });
+}
+
+/** How many ids a verdict names per kind: where to start reading the trace, as Jepsen's checkers print. */
+const EXAMPLES = 3;
+
+/** "subject-7 sent at 1m10s, subject-8 sent at 1m11s and 4 more"; null for none. */
+function firstOf(ids: readonly string[], sentAt: ReadonlyMap<string, number>): string | null {
+  if (ids.length === 0) return null;
+  const sentWhen = (id: string) => {
+    const t = sentAt.get(id);
+    return t === undefined ? `${id} (never sent)` : `${id} sent at ${formatMs(t)}`;
+  };
+  const more = ids.length - EXAMPLES;
+  return `${ids.slice(0, EXAMPLES).map(sentWhen).join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
 }

@@ -13,6 +13,44 @@ const blackhole = merge(
 );
 
 describe('checkDetection', () => {
+  /** A blackhole "cut" from 60s to `healAt`, and the client's events. */
+  const healing = (healAt: number, client: Parameters<typeof rows>[1]) =>
+    merge(
+      rows(C, [[0, 'connected', { attempt: 0 }], ...client]),
+      rows('proxy:server', [[60_000, 'toxic.added', { toxic: 'cut' }], [healAt, 'toxic.removed', { toxic: 'cut' }]]),
+    );
+  const cut = { type: 'toxic.added', toxic: 'cut' };
+
+  it('is not applicable to a fault that healed before any heartbeat was due, and blames no later dead link on it', () => {
+    // healed at 3m, the client's next heartbeat was due later; a NAT expiry an hour on is another story
+    const trace = healing(180_000, [[3_700_000, 'link.dead', { reason: 'heartbeat timeout' }]]);
+    const v = checkDetection(trace, { client: C, death: cut, boundMs: 4 * 60_000 });
+    expect(v.status).toBe('pass');
+    expect(v.summary).toBe('not applicable — healed after 2m, before any heartbeat was due');
+    expect(v.measured).toMatchObject({ deathAt: 60_000, healedAt: 180_000, detectedAt: null, applicable: false });
+  });
+
+  it('is not applicable when the fault healed within the time the client has to notice', () => {
+    // the heartbeat at 95s went into the fault; the heal at 100s let its retransmission through before its deadline
+    const trace = healing(100_000, [[95_000, 'heartbeat.sent'], [100_050, 'heartbeat.reply', { rttMs: 5_050 }]]);
+    expect(checkDetection(trace, { client: C, death: cut, boundMs: H + T }).summary).toBe('not applicable — healed after 40s, within the 3m10s the client has to notice');
+  });
+
+  it('credits a link.dead after the heal to the fault when a heartbeat went out into it', () => {
+    // the heartbeat at 170s was swallowed; the fault healed at 175s; its reply deadline fired at 180s
+    const trace = healing(175_000, [[170_000, 'heartbeat.sent'], [180_000, 'link.dead', { reason: 'heartbeat timeout' }]]);
+    const v = checkDetection(trace, { client: C, death: cut, boundMs: H + T });
+    expect(v.status).toBe('pass');
+    expect(v.measured.detectionMs).toBe(120_000);
+  });
+
+  it('fails a client that let a fault longer than its bound pass unnoticed, without blaming a later dead link', () => {
+    const trace = healing(600_000, [[3_700_000, 'link.dead', { reason: 'heartbeat timeout' }]]);
+    const v = checkDetection(trace, { client: C, death: cut, boundMs: H + T });
+    expect(v.status).toBe('fail');
+    expect(v.summary).toBe(`not detected while the link was dead: it healed after 9m with no link.dead from ${C}, bound 3m10s`);
+  });
+
   it('measures from the death event to the first link.dead after it', () => {
     const v = checkDetection(blackhole, { client: C, death: { type: 'toxic.added', toxic: 'cut' }, boundMs: H + T });
     expect(v.status).toBe('pass');

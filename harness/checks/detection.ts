@@ -23,6 +23,25 @@ export function checkDetection(events: readonly TraceEvent[], options: Detection
   }
   const bound = { detectionMs: options.boundMs };
   const noticed = events.find((e) => e.source === options.client && e.type === 'link.dead' && e.t >= deathAt);
+  const healedAt = healOf(events, options.death, deathAt);
+  if (healedAt !== undefined && !(noticed && attributable(events, options, deathAt, healedAt, noticed.t))) {
+    const lasted = healedAt - deathAt;
+    const measured = { deathAt, healedAt, detectedAt: null, detectionMs: null, reason: null };
+    if (lasted < options.boundMs) {
+      // Not noticing a fault shorter than the time the client has to notice breaks no promise.
+      const probed = heartbeatDuring(events, options.client, deathAt, healedAt);
+      return judge(check, true, {
+        summary: `not applicable — healed after ${formatMs(lasted)}, ${probed ? `within the ${formatMs(options.boundMs)} the client has to notice` : 'before any heartbeat was due'}`,
+        measured: { ...measured, applicable: false },
+        bound,
+      });
+    }
+    return judge(check, false, {
+      summary: `not detected while the link was dead: it healed after ${formatMs(lasted)} with no link.dead from ${options.client}, bound ${formatMs(options.boundMs)}`,
+      measured,
+      bound,
+    });
+  }
   if (!noticed) {
     return judge(check, false, {
       summary: `not detected: no link.dead from ${options.client} in the ${formatMs(Math.max(options.endAt ?? 0, traceEnd(events)) - deathAt)} after the link died, bound ${formatMs(options.boundMs)}`,
@@ -38,6 +57,27 @@ export function checkDetection(events: readonly TraceEvent[], options: Detection
     measured: { deathAt, detectedAt: noticed.t, detectionMs, reason },
     bound,
   });
+}
+
+/** When the toxic behind a `{ toxic }` death was removed again, if it was. */
+function healOf(events: readonly TraceEvent[], death: Moment, deathAt: number): number | undefined {
+  if (typeof death !== 'object' || death.type !== 'toxic.added' || typeof death.toxic !== 'string') return undefined;
+  return events.find((e) => e.type === 'toxic.removed' && e.toxic === death.toxic && e.t >= deathAt)?.t;
+}
+
+/**
+ * Whether a link.dead at `deadAt` belongs to a fault that healed at `healedAt`: during the fault,
+ * or after it when a heartbeat went out into the fault (its reply lost) and within the bound. A
+ * link.dead later than that is about something else and is never credited to this fault.
+ */
+function attributable(events: readonly TraceEvent[], options: DetectionOptions, deathAt: number, healedAt: number, deadAt: number): boolean {
+  if (deadAt <= healedAt) return true;
+  return heartbeatDuring(events, options.client, deathAt, healedAt) && deadAt - deathAt <= options.boundMs;
+}
+
+/** Whether `client` sent a heartbeat in [from, to): a probe that could notice what happened then. */
+function heartbeatDuring(events: readonly TraceEvent[], client: string, from: number, to: number): boolean {
+  return events.some((e) => e.source === client && e.type === 'heartbeat.sent' && e.t >= from && e.t < to);
 }
 
 export interface NoFalseAlarmOptions {
