@@ -4,6 +4,9 @@ import type { Clock, TimerHandle } from './clock.ts';
 
 export type InstalledFake = ReturnType<ReturnType<typeof FakeTimers.withGlobal>['install']>;
 
+/** Wraps a timer's callback when it is scheduled, to carry context to where it fires (see sim/host-context.ts). */
+export type TimerBinder = <A extends unknown[]>(fn: (...args: A) => void) => (...args: A) => void;
+
 /** Date the fake clocks start at, fixed so traces are stable. */
 export const DEFAULT_EPOCH = Date.UTC(2026, 0, 1);
 
@@ -24,6 +27,7 @@ export abstract class FakeTimersClock implements Clock {
   /** Rejects once abort() is called: lets a wait on real I/O end with the run. */
   readonly whenAborted: Promise<never>;
   private readonly rejectAborted: (reason: Error) => void;
+  private binder: TimerBinder | undefined;
 
   protected constructor(epoch = DEFAULT_EPOCH) {
     if (installed) {
@@ -35,7 +39,7 @@ export abstract class FakeTimersClock implements Clock {
       loopLimit: 1_000_000,
     });
     this.epoch = epoch;
-    repairRefresh(this.fake);
+    wrapGlobalTimers(this.fake, (fn) => (this.binder ? this.binder(fn) : fn));
     let reject!: (reason: Error) => void;
     this.whenAborted = new Promise<never>((_, r) => (reject = r));
     this.rejectAborted = reject;
@@ -59,6 +63,11 @@ export abstract class FakeTimersClock implements Clock {
     installed = undefined;
   }
 
+  /** Every timer scheduled from now on, global or through this clock, has its callback wrapped by `binder`. */
+  bindTimers(binder: TimerBinder | undefined): void {
+    this.binder = binder;
+  }
+
   now(): number {
     return this.fake.now;
   }
@@ -69,7 +78,7 @@ export abstract class FakeTimersClock implements Clock {
   }
 
   setTimeout(fn: () => void, ms: number): TimerHandle {
-    return this.fake.setTimeout(fn, ms) as unknown as TimerHandle;
+    return this.fake.setTimeout(this.binder ? this.binder(fn) : fn, ms) as unknown as TimerHandle;
   }
 
   clearTimeout(handle: TimerHandle | undefined): void {
@@ -77,7 +86,7 @@ export abstract class FakeTimersClock implements Clock {
   }
 
   setInterval(fn: () => void, ms: number): TimerHandle {
-    return this.fake.setInterval(fn, ms) as unknown as TimerHandle;
+    return this.fake.setInterval(this.binder ? this.binder(fn) : fn, ms) as unknown as TimerHandle;
   }
 
   clearInterval(handle: TimerHandle | undefined): void {
@@ -98,18 +107,20 @@ type HeapTimer = { heapIndex?: number };
 type FakeInternals = InstalledFake & { timers?: Map<number, HeapTimer>; timerHeap?: { remove(timer: HeapTimer): boolean } };
 
 /**
- * @sinonjs/fake-timers 15.5.0's `Timeout#refresh()` sets the timer's new due time before taking it
- * out of its heap, so the heap can lose its order (aedes refreshes each client's keepalive timer
- * on every packet; with a thousand clients timers then fire late or out of order). Taking the
- * timer out first, with its old due time, lets the library's own refresh re-insert it correctly.
+ * The global setTimeout/setInterval that third-party code calls, around fake-timers' own:
+ * - each callback goes through `bind` (carrying the sim's host to where the timer fires);
+ * - @sinonjs/fake-timers 15.5.0's `Timeout#refresh()` sets the timer's new due time before taking it
+ *   out of its heap, so the heap can lose its order (aedes refreshes each client's keepalive timer
+ *   on every packet; with a thousand clients timers then fire late or out of order). Taking the
+ *   timer out first, with its old due time, lets the library's own refresh re-insert it correctly.
  */
-function repairRefresh(fake: InstalledFake): void {
+function wrapGlobalTimers(fake: InstalledFake, bind: TimerBinder): void {
   const internals = fake as FakeInternals;
   const g = globalThis as unknown as Record<'setTimeout' | 'setInterval', (...args: unknown[]) => { refresh?: () => unknown }>;
   for (const name of ['setTimeout', 'setInterval'] as const) {
     const schedule = g[name];
-    const repaired = function (this: unknown, ...args: unknown[]) {
-      const handle = schedule.apply(this, args);
+    const wrapped = function (this: unknown, fn: unknown, ...rest: unknown[]) {
+      const handle = schedule.call(this, typeof fn === 'function' ? bind(fn as () => void) : fn, ...rest);
       const refresh = handle.refresh;
       if (typeof refresh === 'function') {
         handle.refresh = function (this: unknown) {
@@ -120,7 +131,7 @@ function repairRefresh(fake: InstalledFake): void {
       }
       return handle;
     };
-    Object.assign(repaired, schedule);
-    g[name] = repaired;
+    Object.assign(wrapped, schedule);
+    g[name] = wrapped;
   }
 }

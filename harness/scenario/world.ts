@@ -13,6 +13,7 @@ import { Rng } from '../util/rng.ts';
 import { namePartiesIn } from '../trace/party-names.ts';
 import { Trace, type TraceSink } from '../trace/trace.ts';
 import { Interposer } from '../sim/interpose.ts';
+import type { Host } from '../sim/host.ts';
 import { SimNetwork } from '../sim/network.ts';
 
 import { NETWORK_SUBSTRATES, type NetworkSubstrate } from './substrate.ts';
@@ -67,11 +68,11 @@ export class World {
     this.serverHost = options.serverHost ?? '127.0.0.1';
     this.closeLimitMs = options.closeLimitMs ?? CLOSE_LIMIT_MS;
     this.rng = new Rng(options.seed ?? 1);
+    this.trace = new Trace(this.clock);
     if (substrate === 'sim') {
-      this.sim = new SimNetwork({ clock: this.clock, rng: this.rng.fork('sim') });
+      this.sim = new SimNetwork({ clock: this.clock, rng: this.rng.fork('sim'), trace: this.trace.sink });
       this.interposer = Interposer.install(this.sim);
     }
-    this.trace = new Trace(this.clock);
     this.network = new FaultNetwork({ clock: this.clock, rng: this.rng.fork('net'), trace: this.trace.sink });
   }
 
@@ -160,9 +161,19 @@ export class World {
     await this.act(() => server.start());
   }
 
-  addClient<C extends ClientAdapter>(client: C): C {
-    this.clients.push(client);
-    return client;
+  /**
+   * Keeps `client` for close(). On the simulated network `host` says where it lives: it is then
+   * created and driven (connect, send, close: every call) on that host, so its library's sockets
+   * leave from there with no option of its own.
+   */
+  addClient<C extends ClientAdapter>(client: C | (() => C), options: { host?: Host } = {}): C {
+    const { host } = options;
+    const sim = this.sim;
+    if (host && !sim) throw new FlatlineError('FLATLINE_ERR_CONFIG', `client on host "${host.name}": hosts exist on the simulated network only (--network sim)`);
+    const made = typeof client === 'function' ? (host ? sim!.onHost(host, client) : client()) : client;
+    const driven = host ? onHostAlways(made, (fn) => sim!.onHost(host, fn)) : made;
+    this.clients.push(driven);
+    return driven;
   }
 
   /**
@@ -199,10 +210,21 @@ export class World {
       await withRealTimeout(release(), this.closeLimitMs, () => `closing the world: ${stage()} did not finish within ${this.closeLimitMs / 1000} s of real time`);
     } finally {
       this.interposer?.uninstall();
+      this.sim?.close();
       if (this.clock instanceof FakeTimersClock) this.clock.uninstall();
     }
     this.interposer?.assertNoBypass();
   }
+}
+
+/** `target` with each of its methods called through `within` (a client adapter driven on its host). */
+function onHostAlways<T extends object>(target: T, within: <R>(fn: () => R) => R): T {
+  return new globalThis.Proxy(target, {
+    get(t, key) {
+      const value: unknown = Reflect.get(t, key, t);
+      return typeof value === 'function' ? (...args: unknown[]) => within(() => (value as (...a: unknown[]) => unknown).apply(t, args)) : value;
+    },
+  });
 }
 
 /** Rejects with FLATLINE_ERR_CLOSE and `what()` if `work` takes longer than `ms` of real time. */

@@ -22,6 +22,7 @@ export function simFixture(seed = 1, trace?: TraceSink): SimFixture {
     interposer,
     close() {
       interposer.uninstall();
+      network.close();
       clock.uninstall();
     },
   };

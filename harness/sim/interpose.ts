@@ -32,9 +32,8 @@ export class Interposer {
   static install(network: SimNetwork): Interposer {
     if (active) throw new FlatlineError('FLATLINE_ERR_CLOCK_BUSY', 'a simulated network is already installed in this process; close its world first');
     const interposer = new Interposer(network);
-    const host = network.defaultHost;
     net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
-      return SimSocket.adopt(this, network, host).connect(...args);
+      return SimSocket.adopt(this, network, network.currentHost).connect(...args);
     } as typeof net.Socket.prototype.connect;
     net.Server.prototype.listen = function (this: net.Server, ...args: unknown[]) {
       return simListen(this as Parameters<typeof simListen>[0], network, args);

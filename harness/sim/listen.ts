@@ -60,7 +60,7 @@ export function simListen(server: ListenServer, network: SimNetwork, args: unkno
 }
 
 function listeningHost(network: SimNetwork, address: string): Host {
-  if (WILDCARDS.has(address) || isLoopback(address)) return network.defaultHost;
+  if (WILDCARDS.has(address) || isLoopback(address)) return network.currentHost;
   const host = network.host(address);
   if (!host) {
     throw new FlatlineError('FLATLINE_ERR_LISTEN', `cannot listen on ${address}: no host of the simulated network has that address (listen on 127.0.0.1, 0.0.0.0, or a sim host's address)`);

@@ -4,6 +4,7 @@ import type { TraceSink } from '../trace/trace.ts';
 import { FlatlineError } from '../util/errors.ts';
 import type { Rng } from '../util/rng.ts';
 import { Host, isLoopback } from './host.ts';
+import { HostContext } from './host-context.ts';
 import { Nat, type NatConfig } from './nat.ts';
 import type { SimNode } from './node.ts';
 import { Path } from './path.ts';
@@ -39,18 +40,21 @@ export class SimNetwork {
   private readonly names = new Map<string, SimNode>();
   private readonly natOf = new Map<Host, Nat>();
   private readonly paths = new Map<string, Path>();
+  /** Where code that names no host of its own lives: the world's servers, proxies and API. */
   readonly defaultHost: Host;
+  private readonly hosts: HostContext<Host>;
 
   constructor(options: SimNetworkOptions) {
     this.clock = options.clock;
     this.rng = options.rng;
     this.trace = options.trace;
+    this.hosts = new HostContext(this.clock);
     this.defaultHost = this.addHost('local', DEFAULT_HOST_ADDRESS);
   }
 
   addHost(name: string, address: string, options: HostOptions = {}): Host {
     this.claim(name, address, 'host');
-    const host = new Host(name, address, this.clock, (from, seg) => this.forward(from, seg));
+    const host: Host = new Host(name, address, this.hosts.clockOf(() => host), (from, seg) => this.forward(from, seg));
     this.register(host);
     if (options.behind) this.natOf.set(host, options.behind);
     return host;
@@ -62,6 +66,24 @@ export class SimNetwork {
     const nat = new Nat(name, publicAddress, config, this, this.rng.fork(`nat:${name}`), this.trace);
     this.register(nat);
     return nat;
+  }
+
+  /**
+   * Runs `fn` on `host`: the sockets it opens (now, or later from its timers, callbacks and
+   * promises) leave from `host`, and the servers it starts on a wildcard address listen there.
+   */
+  onHost<T>(host: Host, fn: () => T): T {
+    return this.hosts.within(host, fn);
+  }
+
+  /** The host the running code lives on: the one `onHost()` named, else the default host. */
+  get currentHost(): Host {
+    return this.hosts.current ?? this.defaultHost;
+  }
+
+  /** The world is done with the network: stop carrying hosts through async context. */
+  close(): void {
+    this.hosts.dispose();
   }
 
   host(nameOrAddress: string): Host | undefined {
@@ -86,7 +108,8 @@ export class SimNetwork {
     const key = `${from.address}>${to.address}`;
     let path = this.paths.get(key);
     if (!path) {
-      path = new Path(`${from.name}>${to.name}`, this.clock, this.rng.fork(`path:${key}`), (seg) => to.receive(seg));
+      const arrive = to instanceof Host ? (seg: Segment) => this.hosts.enter(to, () => to.receive(seg)) : (seg: Segment) => to.receive(seg);
+      path = new Path(`${from.name}>${to.name}`, this.clock, this.rng.fork(`path:${key}`), arrive);
       this.paths.set(key, path);
     }
     return path;

@@ -175,7 +175,7 @@ export class SimSocket extends net.Socket {
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
     const state = this[kSim];
     this.setConnecting(false);
-    state.network.clock.clearTimeout(state.timeoutTimer);
+    state.host.clock.clearTimeout(state.timeoutTimer);
     state.timeoutTimer = undefined;
     state.conn?.abandon();
     state.heldWrite = undefined;
@@ -220,8 +220,8 @@ export class SimSocket extends net.Socket {
   _unrefTimer(): void {
     const state = this[kSim];
     if (!state) return;
-    state.network.clock.clearTimeout(state.timeoutTimer);
-    state.timeoutTimer = state.timeoutMs > 0 && !this.destroyed ? state.network.clock.setTimeout(() => this.emit('timeout'), state.timeoutMs) : undefined;
+    state.host.clock.clearTimeout(state.timeoutTimer);
+    state.timeoutTimer = state.timeoutMs > 0 && !this.destroyed ? state.host.clock.setTimeout(() => this.emit('timeout'), state.timeoutMs) : undefined;
   }
 
   override ref(): this {
