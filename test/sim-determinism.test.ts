@@ -24,6 +24,14 @@ describe('the simulated network is deterministic at any size', () => {
     expect(new Set(many.timelines)).toEqual(new Set(lone.timelines.map((t) => cut(t, 12 * 60_000 - 59_994))));
   });
 
+  it('2,000 reference tcp clients on one host behind a sim NAT, 80 ms on the path, each live the lone client’s life', { timeout: 300_000 }, async () => {
+    const many = await crowd('tcp', 2_000, { faults: 'sim' });
+    const lone = await crowd('tcp', 1, { spreadMs: 0, faults: 'sim' });
+    // the handshake crosses the path too: connected after two round trips, not one
+    expect(lone.timelines[0]).toContain('320 {"type":"connected","attempt":0}');
+    expect(new Set(many.timelines)).toEqual(new Set(lone.timelines.map((t) => cut(t, 12 * 60_000 - 59_970))));
+  });
+
   it('1,000 mqtt.js clients on aedes each live the lone client’s life', { timeout: 300_000 }, async () => {
     const many = await crowd('mqttjs', 1_000, { spreadMs: 60_000 });
     const lone = await crowd('mqttjs', 1, { spreadMs: 0 });

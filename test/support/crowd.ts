@@ -1,5 +1,8 @@
 import { realTimers } from '../../harness/clock/clock.ts';
 import type { ClientAdapter } from '../../harness/clients/adapter.ts';
+import type { HostPort } from '../../harness/net/address.ts';
+import type { ReferenceServer } from '../../harness/servers/server.ts';
+import type { Host } from '../../harness/sim/host.ts';
 import { findSubject } from '../../harness/scenario/subjects.ts';
 import { World, type NetworkSubstrate } from '../../harness/scenario/world.ts';
 import type { TraceEvent } from '../../harness/trace/trace.ts';
@@ -16,6 +19,12 @@ export interface CrowdOptions {
   latencyMs?: number;
   seed?: number;
   options?: Record<string, unknown>;
+  /**
+   * Where the NAT and the latency are: toxics of a proxy in front of the server (both substrates;
+   * default), or the simulated network's own (the crowd on a host behind a sim NAT, the latency on
+   * the path between them, no proxy: what a sim world needs no proxy for).
+   */
+  faults?: 'proxy' | 'sim';
 }
 
 export interface CrowdResult {
@@ -31,22 +40,17 @@ export interface CrowdResult {
  * timeline is only its own story, so every client of a healthy crowd tells the lone client's.
  */
 export async function runCrowd(o: CrowdOptions): Promise<CrowdResult> {
-  const world = new World({ seed: o.seed ?? 1, network: o.network });
+  const world = new World({ seed: o.seed ?? 1, network: o.network, serverHost: o.faults === 'sim' ? '0.0.0.0' : undefined });
   const started = realTimers.performanceNow();
   try {
     const subject = findSubject(o.kind);
     const server = await world.act(async () => subject.createServer(world.serverContext('server'), { dedupe: false }));
-    const proxy = await world.addServer(server);
-    if (o.natMs) proxy.toxics.add({ type: 'nat_idle', attributes: { timeout: o.natMs } });
-    if (o.latencyMs) {
-      proxy.toxics.add({ type: 'latency', stream: 'upstream', attributes: { latency: o.latencyMs } });
-      proxy.toxics.add({ type: 'latency', stream: 'downstream', attributes: { latency: o.latencyMs } });
-    }
+    const { target, host } = o.faults === 'sim' ? await simFaults(world, server, o) : await proxyFaults(world, server, o);
     const offsets: number[] = [];
     const clients: ClientAdapter[] = [];
     for (let i = 0; i < o.size; i++) {
       const offset = Math.floor(((o.spreadMs ?? 0) * i) / o.size);
-      const client = world.addClient(subject.createClient(world.clientContext(`c${i}`), proxy.listen, o.options ?? {}));
+      const client = world.addClient(() => subject.createClient(world.clientContext(`c${i}`), target, o.options ?? {}), { host });
       offsets.push(offset);
       clients.push(client);
       world.clock.setTimeout(() => client.connect(), offset);
@@ -65,6 +69,29 @@ export async function runCrowd(o: CrowdOptions): Promise<CrowdResult> {
   } finally {
     await world.close();
   }
+}
+
+/** nat_idle and latency toxics on a proxy in front of the server. */
+async function proxyFaults(world: World, server: ReferenceServer, o: CrowdOptions): Promise<{ target: HostPort; host?: Host }> {
+  const proxy = await world.addServer(server);
+  if (o.natMs) proxy.toxics.add({ type: 'nat_idle', attributes: { timeout: o.natMs } });
+  if (o.latencyMs) {
+    proxy.toxics.add({ type: 'latency', stream: 'upstream', attributes: { latency: o.latencyMs } });
+    proxy.toxics.add({ type: 'latency', stream: 'downstream', attributes: { latency: o.latencyMs } });
+  }
+  return { target: proxy.listen };
+}
+
+/** The crowd on one host behind a Linux-default sim NAT, the latency on the path to the server's host. */
+async function simFaults(world: World, server: ReferenceServer, o: CrowdOptions): Promise<{ target: HostPort; host: Host }> {
+  const sim = world.sim;
+  if (!sim) throw new Error('faults: sim needs the simulated network');
+  await world.startServer(server);
+  const nat = sim.addNat('carrier', '203.0.113.1', { timeoutMs: o.natMs ?? 432_000_000, loose: true, port: 'preserve', filter: false, refresh: 'both' });
+  const host = sim.addHost('phones', '192.168.0.2', { behind: nat });
+  sim.path(nat, sim.defaultHost).conditions.latencyMs = o.latencyMs ?? 0;
+  sim.path(sim.defaultHost, nat).conditions.latencyMs = o.latencyMs ?? 0;
+  return { target: { host: sim.defaultHost.address, port: server.port }, host };
 }
 
 function timeline(events: TraceEvent[], offset: number, span: number, name: string): string {
