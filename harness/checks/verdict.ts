@@ -20,6 +20,11 @@ export interface Verdict {
   measured: Record<string, Measure>;
   /** What the measurements were held against, when there is a limit. */
   bound?: Record<string, Measure>;
+  /**
+   * What the verdict was judged under that a reader must know: against a peer on real time, through
+   * a pause of the process. Also appended to the summary, so every report shows it.
+   */
+  caveats?: string[];
 }
 
 export interface VerdictParts {

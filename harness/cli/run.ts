@@ -18,7 +18,7 @@ import { summarize, type ResultsFile, type RunResult } from '../scenario/results
 import { runSuite, type SharedRunOptions } from '../scenario/suite.ts';
 import { toMs } from '../util/duration.ts';
 import { NETWORK_SUBSTRATES, type NetworkSubstrate } from '../scenario/world.ts';
-import { substrateFor } from '../scenario/runner.ts';
+import { outsideParties, substrateFor } from '../scenario/parties.ts';
 import { integerOption } from './args.ts';
 import { usageError, type Command } from './command.ts';
 import { inShard, parseShard, selectShard, type Shard } from './shard.ts';
@@ -58,7 +58,11 @@ Against a real Toxiproxy (real time instead of virtual time):
   --upstream-host H   how that Toxiproxy reaches flatline's servers (default 127.0.0.1)
   --listen-host H     where flatline's servers listen (default 127.0.0.1; 0.0.0.0 in a container)
 
-  --mqtt-url URL      MQTT subjects use this broker (e.g. mosquitto) instead of the in-process aedes
+  --mqtt-url URL      MQTT subjects use this broker (e.g. mosquitto) instead of the in-process aedes;
+                      it runs on real time, so it needs --time-scale: in virtual time it is refused
+  --allow-external-in-virtual-time
+                      run it in virtual time anyway; every verdict is marked as judged against
+                      a real-time peer (its own timers cannot be judged there)
 
 Exit codes: 0 every verdict holds (expected findings included), 1 a verdict failed (or, with
 --fail-on-regression, a run got worse than the baseline), 2 a usage error or a run that could not be judged (bad scenario, crash, hang).`;
@@ -105,11 +109,12 @@ export function parseRunArgs(argv: string[]): RunArgs {
       timeScale: values['time-scale'] === undefined ? undefined : parseScale(values['time-scale']),
       serverHost: values['listen-host'],
       mqttUrl: values['mqtt-url'] === undefined ? undefined : checkUrl(values['mqtt-url'], '--mqtt-url', /^(mqtt|tcp):\/\/[^/]+/),
+      allowExternalInVirtualTime: values['allow-external-in-virtual-time'],
       network: values.network === undefined ? undefined : parseNetwork(values.network),
     },
   };
   try {
-    args.shared.network = substrateFor(args.shared);
+    args.shared.network = substrateFor(args.shared, outsideParties(args.shared)); // the subjects' protocols are not known yet: every party counts
   } catch (err) {
     throw usageError((err as Error).message);
   }
@@ -217,6 +222,7 @@ function parse(argv: string[]) {
         'upstream-host': { type: 'string' },
         'listen-host': { type: 'string' },
         'mqtt-url': { type: 'string' },
+        'allow-external-in-virtual-time': { type: 'boolean' },
         shard: { type: 'string' },
         ...BASELINE_OPTIONS,
         network: { type: 'string' },

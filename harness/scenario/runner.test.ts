@@ -2,11 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { planRuns } from './loader.ts';
 import { runScenario } from './runner.ts';
 import type { Scenario } from './scenario.ts';
-import { registerSubject } from './subjects.ts';
+import { findSubject, registerSubject } from './subjects.ts';
 import { runSuite } from './suite.ts';
 import { TcpServer } from '../servers/tcp-server.ts';
 import { createTcpClient } from '../clients/tcp-client.ts';
 import net from 'node:net';
+import { Aedes } from 'aedes';
+import { realTimers } from '../clock/clock.ts';
 
 const base: Scenario = {
   name: 'base',
@@ -63,6 +65,62 @@ describe('runScenario', () => {
     const result = await run({ subject: { kind: 'test-hang' } }, 300);
     expect(result.status).toBe('error');
     expect(result.error?.message).toMatch(/watchdog/);
+  });
+
+  it('keeps the verdicts of a scaled run through a 1 s pause of the process, and says so in them', async () => {
+    registerSubject({
+      ...findSubject('tcp'),
+      kind: 'test-pauses',
+      description: 'the reference TCP client in a process that stops for a second of real time at 45s',
+      createClient: (ctx, target, options) => {
+        ctx.clock.setTimeout(() => {
+          const until = realTimers.performanceNow() + 1000;
+          while (realTimers.performanceNow() < until) {
+            // the whole process stands still, as when the machine deschedules it
+          }
+        }, 45_000);
+        return createTcpClient(ctx, `${target.host}:${target.port}`, options);
+      },
+    });
+    // heartbeat 30s + 5s under a 1m NAT: a clock that caught up in one jump would fire the ping at 60s and its 65s deadline together
+    const scenario = { ...base, subject: { kind: 'test-pauses', options: { heartbeat: { interval: '30s', timeout: '5s' } } }, network: { nat: { timeout: '1m' } }, checks: [{ check: 'keepalive', window: '3m' }], horizon: '3m30s' } as unknown as Scenario;
+    const result = await runScenario(scenario, { seed: 1, file: 'inline.scenario.ts', timeScale: 0.01 });
+    expect(result.status).toBe('pass');
+    expect(result.trace.filter((e) => e.type === 'link.dead')).toEqual([]);
+    expect(result.verdicts[0]!.caveats?.[0]).toMatch(/^the process was paused for \d+ ms of real time at 4\ds.*beyond the 40 ms tolerance; the clock skipped it/);
+  }, 20_000);
+
+  it('refuses a broker outside this process in virtual time before anything starts, naming it and the remedy', async () => {
+    const mqtt = { ...base, subject: { kind: 'mqtt' } } as Scenario;
+    const result = await runScenario(mqtt, { seed: 1, file: 'inline.scenario.ts', mqttUrl: 'mqtt://127.0.0.1:1' });
+    expect(result.status).toBe('error');
+    expect(result.error?.code).toBe('FLATLINE_ERR_EXTERNAL_PEER');
+    expect(result.error?.message).toMatch(/^the MQTT broker at mqtt:\/\/127\.0\.0\.1:1 \(--mqtt-url\) lives outside this process and answers on real time/);
+    expect(result.error?.message).toMatch(/Run in real time with --time-scale 0\.01, or pass --allow-external-in-virtual-time/);
+    expect(result.trace).toEqual([]); // nothing started
+    // a subject that does not talk MQTT never meets that broker
+    expect((await runScenario(base, { seed: 1, file: 'inline.scenario.ts', mqttUrl: 'mqtt://127.0.0.1:1' })).status).toBe('pass');
+  });
+
+  it('runs it in virtual time when opted in, and every verdict says it was judged against a real-time peer', async () => {
+    // aedes on a loopback port the world knows only by URL stands in for a broker in another process
+    const aedes = await Aedes.createBroker();
+    const listener = net.createServer(aedes.handle);
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const url = `mqtt://127.0.0.1:${(listener.address() as net.AddressInfo).port}`;
+    try {
+      const mqtt = { ...base, subject: { kind: 'mqtt' }, checks: [{ check: 'keepalive', window: '10m' }, { check: 'no-false-alarm', from: 0 }] } as Scenario;
+      const result = await runScenario(mqtt, { seed: 1, file: 'inline.scenario.ts', mqttUrl: url, allowExternalInVirtualTime: true });
+      expect(result.verdicts.map((v) => v.check)).toEqual(['keepalive', 'no-false-alarm']);
+      const caveat = `judged in virtual time against the MQTT broker at ${url} (--mqtt-url), which runs on real time: its own timers were not on the virtual clock`;
+      for (const v of result.verdicts) {
+        expect(v.caveats).toEqual([caveat]);
+        expect(v.summary.endsWith(` [${caveat}]`)).toBe(true);
+      }
+    } finally {
+      await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      await new Promise<void>((resolve) => listener.close(() => resolve()));
+    }
   });
 });
 

@@ -1,9 +1,12 @@
 import { realTimers } from '../clock/clock.ts';
+import { ScaledClock } from '../clock/scaled-clock.ts';
 import { findProfile, toNatIdleAttributes } from '../nat/profiles.ts';
 import { toMs } from '../util/duration.ts';
 import { FlatlineError, isFlatlineError } from '../util/errors.ts';
 import { embeddedFaults, remoteFaults, type FaultSetup, type RemoteToxiproxy } from './fault-setup.ts';
+import { applyCaveats } from './caveats.ts';
 import { judge } from './judge.ts';
+import { outsideParties, substrateFor } from './parties.ts';
 import { statusOf, type RunResult } from './results.ts';
 import type { NetworkSpec, Scenario } from './scenario.ts';
 import { applyStep, type Step, type StepTargets } from './steps.ts';
@@ -29,28 +32,14 @@ export interface RunOptions {
   mqttUrl?: string;
   /** The substrate under the world (default: sim, or kernel where substrateFor says so). */
   network?: NetworkSubstrate;
+  /** Run a world with a party outside this process (--mqtt-url) in virtual time anyway; every verdict says so. */
+  allowExternalInVirtualTime?: boolean;
 }
 
 /**
- * The substrate a run stands on: the simulated network, unless a party lives outside this process
- * (an external broker, a remote Toxiproxy) or the run is in real time; those need kernel sockets.
+ * Real-time scheduling noise a verdict allows for, in real ms; scaled into scenario time. Also the
+ * pause tolerance: a longer pause of the process is said in the verdicts (caveats.ts).
  */
-export function substrateFor(options: Pick<RunOptions, 'network' | 'remote' | 'timeScale' | 'mqttUrl'>): NetworkSubstrate {
-  const outside = options.mqttUrl
-    ? `the external broker ${options.mqttUrl} (--mqtt-url)`
-    : options.remote
-      ? `the Toxiproxy at ${options.remote.url} (--toxiproxy)`
-      : options.timeScale !== undefined
-        ? 'a real-time run (--time-scale)'
-        : undefined;
-  if (outside === undefined) return options.network ?? 'sim';
-  if (options.network === 'sim') {
-    throw new FlatlineError('FLATLINE_ERR_USAGE', `--network sim cannot carry ${outside}: the simulated network exists only inside this process and only in virtual time; use --network kernel (the default for such runs)`);
-  }
-  return 'kernel';
-}
-
-/** Real-time scheduling noise a verdict allows for, in real ms; scaled into scenario time. */
 const REAL_NOISE_MS = 40;
 
 /** Names inside every run's world: the client is "client:subject", the server and its proxy "server". */
@@ -88,7 +77,16 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const promises = subject.promises(subjectOptions);
     const timeScale = options.timeScale ?? (options.remote ? 0.01 : undefined);
     const wallLimitMs = options.wallLimitMs ?? 60_000;
-    world = new World({ seed, clock: timeScale === undefined ? 'virtual' : { scale: timeScale }, serverHost: options.serverHost, network: substrateFor({ ...options, network: scenario.network?.substrate ?? options.network }), closeLimitMs: Math.min(CLOSE_LIMIT_MS, wallLimitMs) });
+    const outside = outsideParties(options, subject.protocol);
+    world = new World({
+      seed,
+      clock: timeScale === undefined ? 'virtual' : { scale: timeScale },
+      serverHost: options.serverHost,
+      network: substrateFor({ timeScale, network: scenario.network?.substrate ?? options.network }, outside),
+      closeLimitMs: Math.min(CLOSE_LIMIT_MS, wallLimitMs),
+      outside,
+      allowOutsideInVirtualTime: options.allowExternalInVirtualTime,
+    });
     const w = world;
     watchdog = realTimers.setTimeout(
       () => w.abort(new FlatlineError('FLATLINE_ERR_CLOCK_LIMIT', `watchdog: the run took more than ${wallLimitMs / 1000} s of real time; it hangs or busy-loops`)),
@@ -105,7 +103,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     await w.idle(horizon - w.elapsed());
     const events = w.trace.events.slice(); // what teardown does afterwards is not part of the run
     const noiseMs = timeScale === undefined ? 0 : REAL_NOISE_MS / timeScale;
-    const verdicts = judge(scenario.checks, events, `client:${SUBJECT}`, promises, horizon, noiseMs);
+    const judged = judge(scenario.checks, events, `client:${SUBJECT}`, promises, horizon, noiseMs);
+    const pauses = w.clock instanceof ScaledClock ? w.clock.pauses : [];
+    const verdicts = applyCaveats(judged, { realTimePeers: w.realTimePeers, pauses, toleranceRealMs: REAL_NOISE_MS, origin: w.trace.origin, outside: w.outside });
     result = { ...base, status: statusOf(verdicts, scenario.finding), promised: promises, verdicts, virtualMs: horizon, wallMs: 0, trace: events };
   } catch (err) {
     result = {

@@ -17,9 +17,11 @@ describe('a scenario names its substrate', () => {
     const kernel = await runScenario(scenario({ substrate: 'kernel' }), { seed: 1, file: 'substrate', network: 'sim' });
     expect(kernel.status).toBe('pass');
     // an external broker cannot be on the sim: the scenario's own choice is the one refused
-    const refused = await runScenario(scenario({ substrate: 'sim' }), { seed: 1, file: 'substrate', mqttUrl: 'mqtt://127.0.0.1:1' });
+    const refused = await runScenario({ ...scenario({ substrate: 'sim' }), subject: { kind: 'mqtt' } }, { seed: 1, file: 'substrate', mqttUrl: 'mqtt://127.0.0.1:1' });
     expect(refused.status).toBe('error');
-    expect(refused.error?.message).toMatch(/--network sim cannot carry the external broker mqtt:\/\/127\.0\.0\.1:1/);
+    expect(refused.error?.message).toMatch(/--network sim cannot carry the MQTT broker at mqtt:\/\/127\.0\.0\.1:1 \(--mqtt-url\)/);
+    // a subject that does not talk MQTT never meets that broker, so its world may stand on the sim
+    expect((await runScenario(scenario({ substrate: 'sim' }), { seed: 1, file: 'substrate', mqttUrl: 'mqtt://127.0.0.1:1' })).status).toBe('pass');
   });
 
   it('refuses a substrate it does not know, with the closest name', async () => {

@@ -62,6 +62,6 @@ async function runIsolated(plan: PlannedRun[], options: SuiteOptions, report: (r
   return results;
 }
 
-function shared({ wallLimitMs, remote, timeScale, serverHost, mqttUrl, network }: SuiteOptions): SharedRunOptions {
-  return { wallLimitMs, remote, timeScale, serverHost, mqttUrl, network };
+function shared({ wallLimitMs, remote, timeScale, serverHost, mqttUrl, network, allowExternalInVirtualTime }: SuiteOptions): SharedRunOptions {
+  return { wallLimitMs, remote, timeScale, serverHost, mqttUrl, network, allowExternalInVirtualTime };
 }

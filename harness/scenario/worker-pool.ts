@@ -7,7 +7,7 @@ import { unjudgedResult, type RunResult } from './results.ts';
 import type { RunOptions } from './runner.ts';
 
 /** What every run of a suite shares besides the seed: the watchdog and the fault backend. */
-export type SharedRunOptions = Pick<RunOptions, 'wallLimitMs' | 'remote' | 'timeScale' | 'serverHost' | 'mqttUrl' | 'network'>;
+export type SharedRunOptions = Pick<RunOptions, 'wallLimitMs' | 'remote' | 'timeScale' | 'serverHost' | 'mqttUrl' | 'network' | 'allowExternalInVirtualTime'>;
 
 /** How the plan was made, so a worker rebuilds the same runs: the --subject and the setup modules. */
 export interface WorkerPlan {

@@ -5,6 +5,7 @@ import type { Clock } from '../clock/clock.ts';
 import { VirtualClock } from '../clock/virtual-clock.ts';
 import { ScaledClock } from '../clock/scaled-clock.ts';
 import { FakeTimersClock } from '../clock/fake-clock.ts';
+import { refuseOutsideInVirtualTime, type OutsideParty } from '../clock/liveness.ts';
 import type { ClientAdapter, ClientContext } from '../clients/adapter.ts';
 import { FaultNetwork } from '../net/network.ts';
 import type { Proxy } from '../net/proxy.ts';
@@ -34,6 +35,13 @@ export interface WorldOptions {
   network?: NetworkSubstrate;
   /** Real time close() waits for clients, servers and proxies (default CLOSE_LIMIT_MS). */
   closeLimitMs?: number;
+  /**
+   * The world's parties that live outside this process (scenario/parties.ts). A virtual-time world
+   * with one is refused before anything starts, unless `allowOutsideInVirtualTime`.
+   */
+  outside?: readonly OutsideParty[];
+  /** Judge outside parties in virtual time anyway; every verdict of the run then says so. */
+  allowOutsideInVirtualTime?: boolean;
 }
 
 /**
@@ -54,9 +62,14 @@ export class World {
   readonly sim: SimNetwork | undefined;
   private readonly interposer: Interposer | undefined;
   private readonly closeLimitMs: number;
+  /** The parties of this world that live outside this process: they run on real time whatever the world's clock. */
+  readonly outside: readonly OutsideParty[];
 
   constructor(options: WorldOptions = {}) {
     const clock = options.clock ?? 'virtual';
+    this.outside = options.outside ?? [];
+    const kind = clock === 'virtual' ? 'virtual' : 'real';
+    for (const party of this.outside) refuseOutsideInVirtualTime({ kind }, party, options.allowOutsideInVirtualTime ?? false);
     const substrate = options.network ?? 'kernel';
     if (!NETWORK_SUBSTRATES.includes(substrate)) {
       throw new FlatlineError('FLATLINE_ERR_CONFIG', `network "${String(substrate)}" is not a substrate: use ${NETWORK_SUBSTRATES.map((n) => `"${n}"`).join(' or ')}`);
@@ -78,6 +91,11 @@ export class World {
 
   get virtual(): VirtualClock | undefined {
     return this.clock instanceof VirtualClock ? this.clock : undefined;
+  }
+
+  /** The outside parties this world judges in virtual time (opted in): its verdicts must say so. */
+  get realTimePeers(): readonly OutsideParty[] {
+    return this.virtual ? this.outside : [];
   }
 
   /** World time since the world began (virtual ms in a virtual world). */

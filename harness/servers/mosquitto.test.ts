@@ -4,7 +4,7 @@ import { checkDelivery, countDelivery } from '../checks/delivery.ts';
 import { VirtualClock } from '../clock/virtual-clock.ts';
 import { Trace } from '../trace/trace.ts';
 import { isFlatlineError } from '../util/errors.ts';
-import { brokerFromUrl, mosquittoPath } from './mosquitto.ts';
+import { brokerFromUrl, MosquittoServer, mosquittoPath } from './mosquitto.ts';
 
 const SEC = 1000;
 const MIN = 60 * SEC;
@@ -82,6 +82,20 @@ async function deliveredAtLeast(w: MqttWorld, count: number): Promise<void> {
   const delivered = () => w.trace.ofType('message.delivered').length;
   if (delivered() < count) await w.until(() => delivered() >= count);
 }
+
+describe('the mosquitto launcher', () => {
+  it('refuses to start on a virtual clock unless opted in: mosquitto runs on real time', async () => {
+    const clock = VirtualClock.install();
+    try {
+      const ctx = { clock, trace: new Trace(clock).sink, name: 'broker' };
+      const server = new MosquittoServer(ctx, { binary: process.execPath }); // refused before anything is spawned
+      await expect(server.start()).rejects.toThrow(/^mosquitto \(.*\), server "broker" lives outside this process and answers on real time.*Run in real time with --time-scale 0\.01, or give the launcher allowVirtualTime: true/);
+      expect(server.running).toBe(false);
+    } finally {
+      clock.uninstall();
+    }
+  });
+});
 
 describe('brokerFromUrl', () => {
   it('rejects what is not an mqtt:// URL with a FlatlineError saying what to write', () => {

@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { refuseOutsideInVirtualTime } from '../clock/liveness.ts';
 import { FlatlineError } from '../util/errors.ts';
 import { findBinary, freePort, outOfProcess, spawnListening, stopChild } from './child-process.ts';
 import { parseMqttUrl } from '../protocol/mqtt.ts';
@@ -22,6 +23,11 @@ export interface MosquittoOptions {
   port?: number;
   /** Real time to wait for the broker to accept connections. Default 5000 ms. */
   startTimeoutMs?: number;
+  /**
+   * Start on a virtual clock anyway. mosquitto runs on real time: its keepalive and retry timers
+   * cannot be judged in virtual time, only the client's own. Without this it is refused there.
+   */
+  allowVirtualTime?: boolean;
 }
 
 /**
@@ -74,6 +80,8 @@ export class MosquittoServer implements ReferenceServer {
 
   async start(): Promise<void> {
     if (this.running) return;
+    const party = { what: `mosquitto (${this.binary}), server "${this.name}"` };
+    refuseOutsideInVirtualTime(this.ctx.clock, party, this.options.allowVirtualTime ?? false, "give the launcher allowVirtualTime: true to judge only the client's own timers");
     // Virtual time stands still until the recorder is subscribed too: no client may publish before it listens.
     await outOfProcess(this.ctx.clock, this.launch().then(() => this.recorder.connect(this.url)));
     this.ctx.trace(this.source, 'server.started');
