@@ -1,7 +1,8 @@
 import { FlatlineError } from '../util/errors.ts';
 import { formatMs } from '../util/duration.ts';
-import { realTimers } from './clock.ts';
-import { DEFAULT_EPOCH, FakeTimersClock } from './fake-clock.ts';
+import { Agenda, type Agendum } from './agenda.ts';
+import { realTimers, type Clock, type TimerHandle } from './clock.ts';
+import { DEFAULT_EPOCH, FakeTimersClock, type InstalledFake } from './fake-clock.ts';
 import { IoTracker } from './io-tracker.ts';
 
 export interface VirtualClockOptions {
@@ -56,6 +57,8 @@ export class VirtualClock extends FakeTimersClock {
   private readonly externalQuietMs: number;
   private readonly stallMs: number;
   readonly substrate: 'kernel' | 'sim';
+  /** The simulated network's own events, fired in time order with the fake timers (see `simTimers`). */
+  private readonly agenda = new Agenda();
 
   private constructor(options: VirtualClockOptions) {
     super(options.epoch);
@@ -125,6 +128,11 @@ export class VirtualClock extends FakeTimersClock {
       // is a microtask: yield through the tick queue (it runs dry before our own tick's
       // continuation) so no tick of this instant is left for the next one, then count immediates.
       for (let i = 0; i < TICK_TURNS; i++) await nextTick();
+      // A packet sent at this instant with no latency arrives at it, after the ticks of its sender.
+      if (this.agenda.peekAt() === this.fake.now) {
+        this.agenda.shift()!.fn();
+        continue;
+      }
       if (pendingImmediates() > 0) continue;
       // In-process work off the event loop (a client's WebCrypto, say) finishes at this instant too.
       if (!this.io.sourcesBusy()) return;
@@ -190,16 +198,76 @@ export class VirtualClock extends FakeTimersClock {
    */
   private fireDue(at: number): void {
     // One timer at a time off fake-timers' heap: tick() would also scan every pending timer once
-    // it runs out of due ones, which costs a fleet of sockets O(timers) per instant.
-    for (let next = this.nextTimerAt(); next !== undefined && next <= at; next = this.nextTimerAt()) this.fake.next();
+    // it runs out of due ones, which costs a fleet of sockets O(timers) per instant. The agenda's
+    // events due by then fire in the same pass, before a timer due at the same instant (a packet
+    // is in before the deadline that waits for it); those scheduled during the pass for this very
+    // instant wait for the settle, as a packet sent now arrives after its sender's ticks.
+    const fake = this.fake as InstalledFake & { duringTick: boolean };
+    const cutoff = this.agenda.nextSeq;
+    for (;;) {
+      const timer = this.fakeNextAt();
+      const event = this.agenda.peekAt();
+      if (event !== undefined && event <= at && (timer === undefined || event <= timer) && this.agenda.peekSeq()! < cutoff) {
+        const a = this.agenda.shift()!;
+        fake.now = a.at;
+        fake.duringTick = true;
+        try {
+          a.fn();
+        } finally {
+          fake.duringTick = false;
+        }
+      } else if (timer !== undefined && timer <= at) {
+        this.fake.next();
+      } else break;
+    }
     if (this.fake.now < at) this.fake.tick(at - this.fake.now);
   }
 
-  /** Virtual time of the earliest pending timer, if any (fake-timers keeps them in a min-heap). */
+  /** Virtual time of the earliest pending timer or agenda event, if any. */
   private nextTimerAt(): number | undefined {
+    const timer = this.fakeNextAt();
+    const event = this.agenda.peekAt();
+    return event === undefined ? timer : timer === undefined ? event : Math.min(event, timer);
+  }
+
+  /** fake-timers keeps its timers in a min-heap. */
+  private fakeNextAt(): number | undefined {
     const heap = (this.fake as unknown as { timerHeap?: { peek(): { callAt: number } | undefined } }).timerHeap;
     return heap?.peek()?.callAt;
   }
+
+  override pendingTimers(): number {
+    return super.pendingTimers() + this.agenda.size;
+  }
+
+  /**
+   * A clock over the agenda, for the simulated network's packets and TCP and NAT timers: the same
+   * virtual time as the fake timers, without a fake-timers handle per event. A delay is whole ms
+   * (fake-timers truncates too); 0 is this instant.
+   */
+  readonly simTimers: Clock = {
+    kind: 'virtual',
+    now: () => this.fake.now,
+    setTimeout: (fn, ms) => this.agenda.schedule(this.fake.now + Math.max(0, Math.trunc(ms) || 0), fn) as unknown as TimerHandle,
+    clearTimeout: (handle) => {
+      if (handle !== undefined) this.agenda.cancel(handle as unknown as Agendum);
+    },
+    setInterval: (fn, ms) => {
+      const every = Math.max(1, Math.trunc(ms) || 1);
+      const interval = { current: undefined as Agendum | undefined };
+      const fire = () => {
+        interval.current = this.agenda.schedule(this.fake.now + every, fire);
+        fn();
+      };
+      interval.current = this.agenda.schedule(this.fake.now + every, fire);
+      return interval as unknown as TimerHandle;
+    },
+    clearInterval: (handle) => {
+      const current = (handle as { current?: Agendum } | undefined)?.current;
+      if (current) this.agenda.cancel(current);
+    },
+    sleep: (ms) => new Promise<void>((resolve) => this.agenda.schedule(this.fake.now + Math.max(0, Math.trunc(ms) || 0), resolve)),
+  };
 }
 
 function stalled(stallMs: number, waiting: string | undefined): FlatlineError {

@@ -19,7 +19,11 @@ export class HostContext<H extends ContextHost = ContextHost> {
   private readonly store = new AsyncLocalStorage<H>();
   private active = false;
 
-  constructor(private readonly clock: Clock) {}
+  /** `clock` is the world's (whose fake timers carry hosts); `timers` what the hosts' own timers run on. */
+  constructor(
+    private readonly clock: Clock,
+    private readonly timers: Clock = clock,
+  ) {}
 
   /** Runs `fn` on `host`: what it starts, now and later, belongs to `host`. */
   within<T>(host: H, fn: () => T): T {
@@ -38,9 +42,9 @@ export class HostContext<H extends ContextHost = ContextHost> {
     return this.active ? this.store.getStore() : undefined;
   }
 
-  /** `clock`, with every timer's callback run on the host (a getter: the host is made with its clock) whoever armed it. */
+  /** `timers`, with every timer's callback run on the host (a getter: the host is made with its clock) whoever armed it. */
   clockOf(host: () => H): Clock {
-    const clock = this.clock;
+    const clock = this.timers;
     const onHost = (fn: () => void) => (this.active ? () => this.within(host(), fn) : fn);
     return {
       kind: clock.kind,

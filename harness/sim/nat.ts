@@ -56,7 +56,8 @@ interface Mapping {
 
 /** What the NAT needs from the network: a way to send a packet on from itself. */
 export interface NatNetwork {
-  readonly clock: Clock;
+  /** What the NAT's idle timers run on. */
+  readonly timers: Clock;
   forward(from: SimNode, seg: Segment): void;
 }
 
@@ -133,17 +134,17 @@ export class Nat implements SimNode {
   private seen(m: Mapping, seg: Segment, refresh: boolean): void {
     if (seg.rst) m.state = 'closed';
     else if (seg.fin && m.state !== 'closed') m.state = 'fin';
-    if (refresh || m.timer === undefined) m.lastSeen = this.network.clock.now();
+    if (refresh || m.timer === undefined) m.lastSeen = this.network.timers.now();
     this.arm(m);
   }
 
   /** One lazy timer per mapping: it fires at the earliest possible expiry and checks again. */
   private arm(m: Mapping): void {
     if (m.timer !== undefined) return;
-    const due = m.lastSeen + this.timeoutOf(m) - this.network.clock.now();
-    m.timer = this.network.clock.setTimeout(() => {
+    const due = m.lastSeen + this.timeoutOf(m) - this.network.timers.now();
+    m.timer = this.network.timers.setTimeout(() => {
       m.timer = undefined;
-      if (this.network.clock.now() - m.lastSeen >= this.timeoutOf(m)) this.expire(m);
+      if (this.network.timers.now() - m.lastSeen >= this.timeoutOf(m)) this.expire(m);
       else this.arm(m);
     }, Math.max(0, due));
   }
@@ -154,7 +155,7 @@ export class Nat implements SimNode {
   }
 
   private expire(m: Mapping): void {
-    this.network.clock.clearTimeout(m.timer);
+    this.network.timers.clearTimeout(m.timer);
     m.timer = undefined;
     this.byInside.delete(insideKey(m.privateAddress, m.privatePort, m.remote, m.remotePort));
     this.byOutside.delete(outsideKey(m.publicPort, m.remote, m.remotePort));

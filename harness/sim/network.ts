@@ -1,5 +1,6 @@
 import net from 'node:net';
 import type { Clock } from '../clock/clock.ts';
+import { VirtualClock } from '../clock/virtual-clock.ts';
 import type { TraceSink } from '../trace/trace.ts';
 import { FlatlineError } from '../util/errors.ts';
 import type { Rng } from '../util/rng.ts';
@@ -34,6 +35,8 @@ export const DEFAULT_HOST_ADDRESS = '10.0.0.1';
  */
 export class SimNetwork {
   readonly clock: Clock;
+  /** What the network's own events run on: the virtual clock's agenda where there is one. */
+  readonly timers: Clock;
   private readonly rng: Rng;
   private readonly trace: TraceSink | undefined;
   private readonly nodes = new Map<string, SimNode>();
@@ -46,9 +49,10 @@ export class SimNetwork {
 
   constructor(options: SimNetworkOptions) {
     this.clock = options.clock;
+    this.timers = options.clock instanceof VirtualClock ? options.clock.simTimers : options.clock;
     this.rng = options.rng;
     this.trace = options.trace;
-    this.hosts = new HostContext(this.clock);
+    this.hosts = new HostContext(this.clock, this.timers);
     this.defaultHost = this.addHost('local', DEFAULT_HOST_ADDRESS);
   }
 
@@ -109,7 +113,7 @@ export class SimNetwork {
     let path = this.paths.get(key);
     if (!path) {
       const arrive = to instanceof Host ? (seg: Segment) => this.hosts.enter(to, () => to.receive(seg)) : (seg: Segment) => to.receive(seg);
-      path = new Path(`${from.name}>${to.name}`, this.clock, this.rng.fork(`path:${key}`), arrive);
+      path = new Path(`${from.name}>${to.name}`, this.timers, this.rng.fork(`path:${key}`), arrive);
       this.paths.set(key, path);
     }
     return path;

@@ -46,9 +46,9 @@ export class Path {
     const delay = latencyMs + (jitterMs > 0 ? Math.floor(this.rng.next() * jitterMs) : 0);
     const at = Math.max(now + delay, this.lastArrival);
     this.lastArrival = at;
-    const packet = seg;
-    // fake-timers turns a 0 ms timer set during a tick into 1 ms; an immediate keeps the instant.
-    if (at === now) setImmediate(() => this.arrive(packet));
-    else this.clock.setTimeout(() => this.arrive(packet), at - now);
+    // With no delay the packet must arrive even while nobody moves the clock (a server's start()
+    // awaited with time standing still talks to itself over loopback): an immediate does that.
+    if (at === now) setImmediate(() => this.arrive(seg));
+    else this.clock.setTimeout(() => this.arrive(seg), at - now);
   }
 }
