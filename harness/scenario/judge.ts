@@ -11,6 +11,8 @@ import { count, duration, flag, positiveDuration, strict, tagged, text } from '.
 import { toMs } from '../util/duration.ts';
 import { backoffExpectation, type SubjectPromises } from './subjects.ts';
 import type { TraceEvent } from '../trace/trace.ts';
+import { herdBoundEntries, toHerdBounds } from '../fleet/bounds.ts';
+import { checkHerd } from '../fleet/herd.ts';
 
 /** The reference client's default H + T: what a subject that promises no detection is held to. */
 export const BASELINE_DETECTION_MS = 190_000;
@@ -61,10 +63,22 @@ export const checkSchema = tagged(
     /** Reconnect delays against `expect` (default: the subject's own schedule). */
     strict({ check: v.literal('backoff'), expect: v.optional(backoffExpectationSchema) }, 'a backoff check'),
     strict({ check: v.literal('delivery'), guarantee: guaranteeSchema, ordered: v.optional(flag('ordered')) }, 'a delivery check'),
+    /**
+     * A fleet's reconnect storm after `after` (default: the first server.stopped): attempts per
+     * second and time back, against upper bounds (`peak: '<= 200/s'`, `back99: '<= 90s'`); `subject`
+     * judges one kind of a mix.
+     */
+    strict({ check: v.literal('herd'), after: v.optional(momentSchema), subject: v.optional(text('a subject kind of the fleet')), ...herdBoundEntries }, 'a herd check'),
   ],
   'a check',
 );
 export type CheckSpec = v.InferInput<typeof checkSchema>;
+
+/** The checks that judge one client; a fleet is judged with the others (herd, delivery). */
+export const SINGLE_CLIENT_CHECKS: readonly CheckSpec['check'][] = ['detection', 'no-false-alarm', 'keepalive', 'backoff'];
+
+/** A fleet's members by client name, with their subject kinds: what the herd check judges. */
+export type FleetRoster = ReadonlyMap<string, string>;
 
 export function toMoment(spec: MomentSpec, where: string): Moment {
   if (typeof spec === 'object' && 'toxic' in spec) return { type: 'toxic.added', toxic: spec.toxic };
@@ -90,10 +104,11 @@ export function toBackoffExpectation(spec: BackoffExpectationSpec): BackoffExpec
  * Turns a scenario's check specs into verdicts on the trace of client `client`. `noiseMs` widens
  * timing bounds for real-time runs, where the machine's scheduling adds its own delays.
  */
-export function judge(checks: CheckSpec[], events: TraceEvent[], client: string, promises: SubjectPromises, endAt: number, noiseMs = 0): Verdict[] {
+export function judge(checks: CheckSpec[], events: TraceEvent[], client: string, promises: SubjectPromises, endAt: number, noiseMs = 0, fleet?: FleetRoster): Verdict[] {
   return checks.map((spec, i) => {
     const where = `checks[${i}] (${spec.check})`;
     try {
+      if (spec.check === 'herd') return judgeHerd(spec, where, events, fleet);
       return judgeOne(spec, where, events, client, promises, endAt, noiseMs);
     } catch (err) {
       // One check that throws is that check's error; the others' verdicts stand.
@@ -102,7 +117,19 @@ export function judge(checks: CheckSpec[], events: TraceEvent[], client: string,
   });
 }
 
-function judgeOne(spec: CheckSpec, where: string, events: TraceEvent[], client: string, promises: SubjectPromises, endAt: number, noiseMs: number): Verdict {
+function judgeHerd(spec: Extract<CheckSpec, { check: 'herd' }>, where: string, events: TraceEvent[], fleet: FleetRoster | undefined): Verdict {
+  if (!fleet) return errored('herd', 'the herd check judges a fleet; give the scenario a `fleet` instead of a `subject`');
+  const { check: _check, after, subject, ...bounds } = spec;
+  const members = new Set([...fleet].filter(([, kind]) => subject === undefined || kind === subject).map(([name]) => name));
+  return checkHerd(events, {
+    after: after === undefined ? { type: 'server.stopped' } : toMoment(after, `${where}.after`),
+    members,
+    label: subject === undefined ? 'the fleet' : `the ${subject} clients`,
+    bounds: toHerdBounds(bounds),
+  });
+}
+
+function judgeOne(spec: Exclude<CheckSpec, { check: 'herd' }>, where: string, events: TraceEvent[], client: string, promises: SubjectPromises, endAt: number, noiseMs: number): Verdict {
   switch (spec.check) {
     case 'detection':
       return checkDetection(events, {

@@ -8,7 +8,11 @@ import { applyCaveats } from './caveats.ts';
 import { judge } from './judge.ts';
 import { outsideParties, substrateFor } from './parties.ts';
 import { statusOf, type RunResult } from './results.ts';
-import type { NetworkSpec, Scenario } from './scenario.ts';
+import { isFleetScenario, type NetworkSpec, type Scenario, type SingleScenario } from './scenario.ts';
+import { playFleet } from './fleet-run.ts';
+import { fleetKinds } from '../fleet/members.ts';
+import type { FleetRoster } from './judge.ts';
+import type { SubjectPromises } from './subjects.ts';
 import { applyStep, type Step, type StepTargets } from './steps.ts';
 import { findSubject } from './subjects.ts';
 import '../subjects/index.ts'; // registers the gallery subjects (rws, socketio, the seed articles' clients)
@@ -60,7 +64,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     scenario: scenario?.name,
     description: scenario?.description,
     cell: options.cell,
-    subject: scenario?.subject?.kind,
+    subject: subjectLabel(scenario),
     seed,
     finding: scenario?.finding,
     replay: `flatline run ${options.file} --filter ${JSON.stringify(scenario?.name)} --seed ${seed}`,
@@ -72,12 +76,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   try {
     validateScenario(scenario, options.file);
     const horizon = toMs(scenario.horizon, 'horizon');
-    const subject = findSubject(scenario.subject.kind);
-    const subjectOptions = scenario.subject.options ?? {};
-    const promises = subject.promises(subjectOptions);
     const timeScale = options.timeScale ?? (options.remote ? 0.01 : undefined);
     const wallLimitMs = options.wallLimitMs ?? 60_000;
-    const outside = outsideParties(options, subject.protocol);
+    const outside = outsideParties(options, protocolOf(scenario));
     world = new World({
       seed,
       clock: timeScale === undefined ? 'virtual' : { scale: timeScale },
@@ -92,21 +93,15 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       () => w.abort(new FlatlineError('FLATLINE_ERR_CLOCK_LIMIT', `watchdog: the run took more than ${wallLimitMs / 1000} s of real time; it hangs or busy-loops`)),
       wallLimitMs,
     );
-    const server = await w.act(async () =>
-      subject.createServer(w.serverContext(SERVER), { ...scenario.server, dedupe: scenario.server?.dedupe ?? promises.guarantee === 'exactly-once', brokerUrl: options.mqttUrl }),
-    );
-    setup = options.remote ? await remoteFaults(w, server, SERVER, options.remote) : await embeddedFaults(w, server, SERVER);
-    const { faults } = setup;
-    for (const toxic of initialToxics(scenario.network)) await w.act(() => faults.addToxic(SERVER, toxic));
-    const client = w.addClient(subject.createClient(w.clientContext(SUBJECT), setup.target, subjectOptions));
-    await playTimeline(w, scenario.timeline, { client, server, faults, proxy: SERVER });
+    const played: Played = isFleetScenario(scenario) ? await playFleet(w, scenario, { mqttUrl: options.mqttUrl, remote: options.remote }) : await playSingle(w, scenario, options, (s) => (setup = s));
     await w.idle(horizon - w.elapsed());
     const events = w.trace.events.slice(); // what teardown does afterwards is not part of the run
     const noiseMs = timeScale === undefined ? 0 : REAL_NOISE_MS / timeScale;
-    const judged = judge(scenario.checks, events, `client:${SUBJECT}`, promises, horizon, noiseMs);
+    const judged = judge(scenario.checks, events, `client:${SUBJECT}`, played.promised ?? {}, horizon, noiseMs, played.roster);
     const pauses = w.clock instanceof ScaledClock ? w.clock.pauses : [];
     const verdicts = applyCaveats(judged, { realTimePeers: w.realTimePeers, pauses, toleranceRealMs: REAL_NOISE_MS, origin: w.trace.origin, outside: w.outside });
-    result = { ...base, status: statusOf(verdicts, scenario.finding), promised: promises, verdicts, virtualMs: horizon, wallMs: 0, trace: events };
+    const { promised } = played;
+    result = { ...base, status: statusOf(verdicts, scenario.finding), ...(promised && { promised }), verdicts, virtualMs: horizon, wallMs: 0, trace: events };
   } catch (err) {
     result = {
       ...base,
@@ -124,6 +119,41 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   // A world that does not let go is an error even when its verdicts hold: something the run started still runs.
   if (closeError && !result.error) result = { ...result, status: 'error', error: { code: closeError.code, message: closeError.message } };
   return { ...result, wallMs: realTimers.dateNow() - wallStart };
+}
+
+/** What a played world hands to the judge: the subject's promises, or the fleet's members. */
+interface Played {
+  promised?: SubjectPromises;
+  roster?: FleetRoster;
+}
+
+/** The single-subject world: its server behind a proxy driven through the Toxiproxy API, the subject, the timeline. */
+async function playSingle(w: World, scenario: SingleScenario, options: RunOptions, onSetup: (setup: FaultSetup) => void): Promise<Played> {
+  const subject = findSubject(scenario.subject.kind);
+  const subjectOptions = scenario.subject.options ?? {};
+  const promises = subject.promises(subjectOptions);
+  const server = await w.act(async () =>
+    subject.createServer(w.serverContext(SERVER), { ...scenario.server, dedupe: scenario.server?.dedupe ?? promises.guarantee === 'exactly-once', brokerUrl: options.mqttUrl }),
+  );
+  const setup = options.remote ? await remoteFaults(w, server, SERVER, options.remote) : await embeddedFaults(w, server, SERVER);
+  onSetup(setup);
+  const { faults } = setup;
+  for (const toxic of initialToxics(scenario.network)) await w.act(() => faults.addToxic(SERVER, toxic));
+  const client = w.addClient(subject.createClient(w.clientContext(SUBJECT), setup.target, subjectOptions));
+  await playTimeline(w, scenario.timeline, { client, server, faults, proxy: SERVER });
+  return { promised: promises };
+}
+
+/** What the run's clients speak: MQTT when any member of a fleet does (an external broker is then a party). */
+function protocolOf(scenario: Scenario): string {
+  const protocols = (isFleetScenario(scenario) ? fleetKinds(scenario.fleet) : [scenario.subject.kind]).map((kind) => findSubject(kind).protocol);
+  return protocols.includes('mqtt') ? 'mqtt' : protocols[0]!;
+}
+
+/** The subject kind a result is filed under: a fleet's kinds joined by "+". */
+function subjectLabel(scenario: Scenario | undefined): string {
+  if (scenario?.fleet && typeof scenario.fleet === 'object') return (scenario.fleet.mix ? Object.keys(scenario.fleet.mix).join('+') : scenario.fleet.subject?.kind) ?? 'unknown';
+  return scenario?.subject?.kind as string; // absent in a malformed scenario, whose validation error says so
 }
 
 async function playTimeline(world: World, timeline: Step[], targets: StepTargets): Promise<void> {

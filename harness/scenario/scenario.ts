@@ -5,11 +5,15 @@ import { heartbeatOptionsSchema } from '../policy/heartbeat.ts';
 import { count, flag, positiveDuration, strict, text, word } from '../schema/kit.ts';
 import { checkSchema } from './judge.ts';
 import { stepSchema } from './steps.ts';
+import { fleetStepSchema } from './fleet-steps.ts';
+import { fleetSchema } from '../fleet/schema.ts';
 import { NETWORK_SUBSTRATES } from './substrate.ts';
 import type { SubjectSpec } from './subjects.ts';
 
 export type { BackoffExpectationSpec, CheckSpec, MomentSpec } from './judge.ts';
 export type { Step } from './steps.ts';
+export type { FleetStep } from './fleet-steps.ts';
+export type { FleetSpec } from '../fleet/schema.ts';
 export type { SubjectKinds, SubjectSpec } from './subjects.ts';
 
 /**
@@ -51,36 +55,56 @@ export type NetworkSpec = v.InferInput<typeof networkSchema>;
 /** Which client to drive: the kind is checked against the registry, the options against that subject's schema. */
 const subjectShape = strict({ kind: text('a subject kind'), options: v.optional(v.record(v.string(), v.unknown(), 'must be the subject\'s options, an object')) }, 'a subject');
 
+/** What a scenario holds whether it drives one client or a fleet. */
+const common = {
+  name: text('the scenario name'),
+  description: v.optional(v.string()),
+  server: v.optional(serverSchema),
+  network: v.optional(networkSchema),
+  checks: v.pipe(v.array(checkSchema, 'must be a list of checks'), v.minLength(1, 'must list at least one check; a scenario that judges nothing cannot pass or fail')),
+  /** How much virtual time the run covers; steps must fall inside it. */
+  horizon: positiveDuration,
+  /** Default: the --seed given to `flatline run`, else 1. */
+  seed: v.optional(count('seed', { max: 2 ** 32 - 1 })),
+  /**
+   * The subject is known to fall short here (an off-the-shelf client with no heartbeat, say).
+   * Its failing verdicts are then an expected finding, shown in the results, not a suite failure.
+   */
+  finding: v.optional(text('the finding')),
+  tags: v.optional(v.array(v.string())),
+};
+
 /**
  * A scenario: one subject (a client and its settings), the server it talks to, the network in
  * between (a proxy with toxics), a timeline in virtual time, and the checks that judge the trace.
  * Scenario files export one scenario, a matrix, or an array of them as their default export.
  */
-export const scenarioSchema = strict(
-  {
-    name: text('the scenario name'),
-    description: v.optional(v.string()),
-    subject: subjectShape,
-    server: v.optional(serverSchema),
-    network: v.optional(networkSchema),
-    timeline: v.array(stepSchema, 'must be a list of steps like { at: "1m", do: "connect" }'),
-    checks: v.pipe(v.array(checkSchema, 'must be a list of checks'), v.minLength(1, 'must list at least one check; a scenario that judges nothing cannot pass or fail')),
-    /** How much virtual time the run covers; steps must fall inside it. */
-    horizon: positiveDuration,
-    /** Default: the --seed given to `flatline run`, else 1. */
-    seed: v.optional(count('seed', { max: 2 ** 32 - 1 })),
-    /**
-     * The subject is known to fall short here (an off-the-shelf client with no heartbeat, say).
-     * Its failing verdicts are then an expected finding, shown in the results, not a suite failure.
-     */
-    finding: v.optional(text('the finding')),
-    tags: v.optional(v.array(v.string())),
-  },
+export const singleScenarioSchema = strict(
+  { ...common, subject: subjectShape, timeline: v.array(stepSchema, 'must be a list of steps like { at: "1m", do: "connect" }') },
   'a scenario',
 );
 
-export type Scenario = Omit<v.InferInput<typeof scenarioSchema>, 'subject'> & { subject: SubjectSpec };
+/**
+ * A fleet scenario: `fleet` instead of `subject`, many clients of one kind or a mix talking
+ * straight to the server (no proxy), steps that address the whole fleet or a share of it.
+ */
+export const fleetScenarioSchema = strict(
+  { ...common, fleet: fleetSchema, timeline: v.array(fleetStepSchema, 'must be a list of steps like { at: "1m", do: "connect" }') },
+  'a fleet scenario',
+);
 
+/** Either shape, told apart by `fleet`. */
+export const scenarioSchema = v.lazy((input) => (input !== null && typeof input === 'object' && 'fleet' in input ? fleetScenarioSchema : singleScenarioSchema));
+
+export type SingleScenario = Omit<v.InferInput<typeof singleScenarioSchema>, 'subject'> & { subject: SubjectSpec; fleet?: never };
+export type FleetScenario = v.InferInput<typeof fleetScenarioSchema> & { subject?: never };
+export type Scenario = SingleScenario | FleetScenario;
+
+export const isFleetScenario = (s: Scenario): s is FleetScenario => s.fleet !== undefined;
+
+/** Types a scenario in an editor; it returns its shape, one client or a fleet. */
+export function defineScenario(scenario: SingleScenario): SingleScenario;
+export function defineScenario(scenario: FleetScenario): FleetScenario;
 export function defineScenario(scenario: Scenario): Scenario {
   return scenario;
 }

@@ -1,7 +1,9 @@
+import { fleetKinds, shareProblem } from '../fleet/members.ts';
 import { parseOrThrow } from '../schema/issues.ts';
 import { toMs } from '../util/duration.ts';
 import { FlatlineError } from '../util/errors.ts';
-import { scenarioSchema, type Scenario } from './scenario.ts';
+import { SINGLE_CLIENT_CHECKS } from './judge.ts';
+import { scenarioSchema, type FleetScenario, type Scenario } from './scenario.ts';
 import { findSubject } from './subjects.ts';
 
 /**
@@ -15,18 +17,40 @@ export function validateScenario(s: Scenario, file?: string): void {
   const where = [file, name === undefined ? 'scenario' : `scenario ${JSON.stringify(name)}`].filter(Boolean).join(': ');
   const bad = (what: string) => new FlatlineError('FLATLINE_ERR_SCENARIO', `${where}: ${what}`);
   if (typeof s !== 'object' || s === null || Array.isArray(s)) throw bad('must be an object; use defineScenario({...})');
-  const scenario = parseOrThrow(scenarioSchema, s, where);
-  let subject;
-  try {
-    subject = findSubject(scenario.subject.kind);
-  } catch (err) {
-    throw bad(`subject.kind: ${(err as Error).message}`);
-  }
-  const options = scenario.subject.options ?? {};
-  if (subject.options) parseOrThrow(subject.options, options, where, { prefix: 'subject.options' });
-  else if (Object.keys(options).length > 0) throw bad(`subject.options: subject "${subject.kind}" takes no options (got ${Object.keys(options).join(', ')})`);
+  const scenario = parseOrThrow(scenarioSchema, s, where) as Scenario;
+  const subject = (kind: string, path: string) => {
+    try {
+      return findSubject(kind);
+    } catch (err) {
+      throw bad(`${path}: ${(err as Error).message}`);
+    }
+  };
+  const checkOptions = (kind: string, options: Record<string, unknown>, kindPath: string, path = kindPath) => {
+    const definition = subject(kind, kindPath);
+    if (definition.options) parseOrThrow(definition.options, options, where, { prefix: path });
+    else if (Object.keys(options).length > 0) throw bad(`${path}: subject "${definition.kind}" takes no options (got ${Object.keys(options).join(', ')})`);
+  };
+  if (scenario.fleet) validateFleet(scenario, bad, checkOptions);
+  else checkOptions(scenario.subject.kind, (scenario.subject.options ?? {}) as Record<string, unknown>, 'subject.kind', 'subject.options');
   const horizon = toMs(scenario.horizon);
   scenario.timeline.forEach((step, i) => {
     if (toMs(step.at) > horizon) throw bad(`timeline[${i}].at ${JSON.stringify(step.at)} is after the horizon ${JSON.stringify(scenario.horizon)}; move it earlier or extend the horizon`);
+  });
+}
+
+function validateFleet(scenario: FleetScenario, bad: (what: string) => Error, checkOptions: (kind: string, options: Record<string, unknown>, kindPath: string, path?: string) => void): void {
+  const { fleet } = scenario;
+  if (fleet.subject) checkOptions(fleet.subject.kind, fleet.subject.options ?? {}, 'fleet.subject.kind', 'fleet.subject.options');
+  for (const kind of Object.keys(fleet.mix ?? {})) checkOptions(kind, {}, `fleet.mix.${kind}`);
+  scenario.timeline.forEach((step, i) => {
+    const problem = 'share' in step && step.share !== undefined ? shareProblem(fleet, step.share) : undefined;
+    if (problem) throw bad(`timeline[${i}].share: ${problem}`);
+  });
+  const kinds = fleetKinds(fleet);
+  scenario.checks.forEach((check, i) => {
+    if (SINGLE_CLIENT_CHECKS.includes(check.check)) throw bad(`checks[${i}]: the ${check.check} check judges one client; a fleet is judged with herd and delivery`);
+    if (check.check === 'herd' && check.subject !== undefined && !kinds.includes(check.subject)) {
+      throw bad(`checks[${i}].subject: "${check.subject}" is not a subject kind of this fleet (${kinds.join(', ')})`);
+    }
   });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { countDelivery } from '../checks/delivery.ts';
 import { runScenario } from '../scenario/runner.ts';
-import type { Scenario } from '../scenario/scenario.ts';
+import type { SingleScenario } from '../scenario/scenario.ts';
 import { findSubject, registerSubject } from '../scenario/subjects.ts';
 import '../subjects/index.ts';
 import { ProsodyServer, prosodyPath } from './prosody.ts';
@@ -24,7 +24,7 @@ for (const kind of ['xmpp', 'seed-xmppframework']) {
  * Faults come 90 s in: at this scale xmpp.js's SCRAM-SHA-1 login (WebCrypto, 10000 iterations on
  * Prosody) takes a few real seconds, which are tens of scenario seconds.
  */
-const cases: Record<string, Omit<Scenario, 'name' | 'subject'>> = {
+const cases: Record<string, Omit<SingleScenario, 'name' | 'subject'>> = {
   'blackhole detection': {
     timeline: [
       { at: 0, do: 'connect' },
@@ -47,7 +47,7 @@ const cases: Record<string, Omit<Scenario, 'name' | 'subject'>> = {
 };
 
 async function run(kind: string, name: string) {
-  const result = await runScenario({ name: `${name} [${kind}]`, subject: { kind } as Scenario['subject'], ...cases[name]! }, { seed: 1, file: 'xmpp-crosscheck', timeScale: SCALE, wallLimitMs: 60_000 });
+  const result = await runScenario({ name: `${name} [${kind}]`, subject: { kind } as SingleScenario['subject'], ...cases[name]! }, { seed: 1, file: 'xmpp-crosscheck', timeScale: SCALE, wallLimitMs: 60_000 });
   expect(result.error, result.error?.message).toBeUndefined();
   return result;
 }

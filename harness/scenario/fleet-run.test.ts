@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { fleetMetrics } from '../fleet/metrics.ts';
+import { backoffBounds, resolveBackoffOptions } from '../policy/backoff.ts';
+import type { TraceEvent } from '../trace/trace.ts';
+import { runFlatline } from './run-flatline.ts';
+import type { FleetScenario } from './scenario.ts';
+
+const CRASH = 60_000;
+
+/** A fleet connects over 10 s, the server crashes at 1m and comes back 30 s later. */
+const storm = (fleet: FleetScenario['fleet'], extra: Partial<FleetScenario> = {}): FleetScenario => ({
+  name: 'restart storm',
+  fleet,
+  timeline: [
+    { at: '0s', do: 'connect' },
+    { at: '1m', do: 'stop-server', mode: 'crash' },
+    { at: '1m30s', do: 'start-server' },
+  ],
+  checks: [{ check: 'herd' }],
+  horizon: '5m',
+  ...extra,
+});
+
+const tcp = (backoff: Record<string, unknown>, size = 200) => ({ size, subject: { kind: 'tcp' as const, options: { backoff } }, connect: { spread: '10s' } });
+
+const attemptsAfter = (trace: TraceEvent[], at: number) => trace.filter((e) => e.type === 'connect.attempt' && e.t >= at);
+const members = (size: number, kind = 'tcp') => new Set(Array.from({ length: size }, (_, i) => `${kind}-${i}`));
+
+describe('a fleet through a server restart', () => {
+  it('without jitter reconnects in one spike at each instant of the schedule, and all come back together', async () => {
+    const result = await runFlatline(storm(tcp({ jitter: 'none' })));
+    expect(result.error).toBeUndefined();
+    // The reference schedule: at once, then 2, 4, 8, 16, 32 s after each failure (0, 2, 6, 14, 30, 62 s after the loss).
+    const instants = [...new Set(attemptsAfter(result.trace, CRASH).map((e) => e.t - CRASH))];
+    expect(instants).toEqual([0, 2_000, 6_000, 14_000, 30_000, 62_000]);
+    const m = fleetMetrics(result.trace, members(200), CRASH);
+    expect(m.rate.filter((n) => n > 0)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(m.peak).toBe(200);
+    expect(m.backMs).toEqual(new Array(200).fill(62_000));
+    expect(m.wasted).toEqual({ refused: 1000, timedOut: 0, other: 0 });
+    // 1,200 attempts over 63 s: an even spread would be 19/s, the spike is 200.
+    expect(m.herdFactor).toBeCloseTo(200 / (1200 / 63), 1);
+    expect(result.verdicts[0]).toMatchObject({ check: 'herd', status: 'pass', measured: { affected: 200, back: 200, peak: 200, back99: 62_000 } });
+  });
+
+  it('with full jitter spreads every retry within [0, expo] and keeps the peak far below the fleet', async () => {
+    const backoff = { jitter: 'full', immediateFirst: false };
+    const result = await runFlatline(storm(tcp(backoff)));
+    const policy = resolveBackoffOptions(backoff);
+    const scheduled = result.trace.filter((e) => e.type === 'reconnect.scheduled' && e.t >= CRASH);
+    expect(scheduled.length).toBeGreaterThan(200);
+    for (const e of scheduled) {
+      const { min, max } = backoffBounds(policy, Number(e.attempt));
+      expect(e.delayMs).toBeGreaterThanOrEqual(min);
+      expect(e.delayMs).toBeLessThanOrEqual(max);
+    }
+    // The first retry draws from U(0, 2 s): its 200 attempts land in the first two seconds, and no second holds them all.
+    const m = fleetMetrics(result.trace, members(200), CRASH);
+    expect(m.rate[0]! + m.rate[1]!).toBeGreaterThanOrEqual(200);
+    expect(m.peak).toBeLessThan(150);
+    expect(m.back).toBe(200);
+    expect(new Set(m.backMs).size).toBeGreaterThan(50);
+  });
+
+  it('counts add up: every client back exactly once, and no message lost at at-least-once', async () => {
+    const result = await runFlatline(
+      storm(tcp({ jitter: 'equal' }, 100), {
+        timeline: [
+          { at: '0s', do: 'connect' },
+          { at: '30s', do: 'send', count: 3, every: '10s' },
+          { at: '1m', do: 'stop-server', mode: 'crash' },
+          { at: '1m10s', do: 'send', count: 2, every: '5s', share: '50%' },
+          { at: '1m30s', do: 'start-server' },
+        ],
+        checks: [{ check: 'herd' }, { check: 'delivery', guarantee: 'at-least-once' }],
+      }),
+    );
+    const [herd, delivery] = result.verdicts;
+    expect(herd).toMatchObject({ status: 'pass', measured: { affected: 100, back: 100, mostReconnects: 1 } });
+    expect(delivery).toMatchObject({ status: 'pass', measured: { attempted: 400, lost: 0, unresolved: 0 } });
+    const connectedAfter = result.trace.filter((e) => e.type === 'connected' && e.t >= CRASH);
+    expect(new Set(connectedAfter.map((e) => e.source)).size).toBe(connectedAfter.length);
+  });
+
+  it('a bound the storm breaks fails the herd check, naming it', async () => {
+    const result = await runFlatline(storm(tcp({ jitter: 'none' }, 50), { checks: [{ check: 'herd', peak: '<= 20/s', back99: '<= 90s' }] }));
+    expect(result.verdicts[0]).toMatchObject({ status: 'fail', bound: { peak: 20, back99: 90_000 } });
+    expect(result.verdicts[0]!.summary).toContain('over the bound: peak 50/s > 20/s');
+  });
+
+  it('a mix gives each kind its share and its own server, and the herd check judges one kind', async () => {
+    const result = await runFlatline(
+      storm({ size: 40, mix: { tcp: 0.75, ws: 0.25 } }, { checks: [{ check: 'herd', subject: 'ws' }, { check: 'herd', subject: 'tcp' }] }),
+    );
+    expect(result.subject).toBe('tcp+ws');
+    const [ws, tcpVerdict] = result.verdicts;
+    expect(ws).toMatchObject({ status: 'pass', measured: { affected: 10, back: 10 } });
+    expect(tcpVerdict).toMatchObject({ status: 'pass', measured: { affected: 30, back: 30 } });
+    expect(ws!.summary).toMatch(/^the ws clients: /);
+    expect(new Set(result.trace.filter((e) => e.type === 'server.started').map((e) => e.source))).toEqual(new Set(['server:server-tcp', 'server:server-ws']));
+  });
+
+  it('same seed, same trace; a percentage share is the same members every run', async () => {
+    const scenario = storm(tcp({ jitter: 'decorrelated' }, 60), {
+      timeline: [
+        { at: '0s', do: 'connect', share: '50%' },
+        { at: '20s', do: 'connect', share: '50%' },
+        { at: '1m', do: 'stop-server' },
+        { at: '1m30s', do: 'start-server' },
+      ],
+    });
+    const [a, b] = [await runFlatline(scenario), await runFlatline(scenario)];
+    expect(JSON.stringify(a.trace)).toBe(JSON.stringify(b.trace));
+    // Half the fleet connected: the second connect step chose the same half, which was connected already.
+    expect(a.verdicts[0]).toMatchObject({ status: 'pass', measured: { affected: 30 } });
+    expect((await runFlatline(scenario, { seed: 2 })).trace).not.toEqual(a.trace);
+  });
+});

@@ -1,0 +1,57 @@
+import type { ClientAdapter } from '../clients/adapter.ts';
+import { fleetKinds, fleetMembers } from '../fleet/members.ts';
+import type { ReferenceServer } from '../servers/server.ts';
+import { toMs } from '../util/duration.ts';
+import { FlatlineError } from '../util/errors.ts';
+import { applyFleetStep, type FleetStep, type FleetTargets } from './fleet-steps.ts';
+import type { FleetRoster } from './judge.ts';
+import type { FleetScenario } from './scenario.ts';
+import { findSubject } from './subjects.ts';
+import type { World } from './world.ts';
+
+/** Names inside a fleet's world: its server is "server" (one per kind in a mix: "server-<kind>"). */
+const SERVER = 'server';
+
+export interface FleetRunOptions {
+  mqttUrl?: string;
+  /** A remote Toxiproxy: refused, since a fleet has no proxy for it to be. */
+  remote?: { url: string };
+}
+
+/**
+ * Builds a fleet's world and plays its timeline: one server per subject kind, every member a
+ * client of its own (its own seeded stream, trace source "client:<kind>-<i>") talking straight to
+ * its kind's server. Returns who the members are, for the herd check.
+ */
+export async function playFleet(w: World, scenario: FleetScenario, options: FleetRunOptions): Promise<{ roster: FleetRoster }> {
+  if (options.remote) throw new FlatlineError('FLATLINE_ERR_USAGE', `a fleet talks to its servers directly, with no proxy for the Toxiproxy at ${options.remote.url} to be; run fleet scenarios without --toxiproxy`);
+  const members = fleetMembers(scenario.fleet);
+  const kinds = fleetKinds(scenario.fleet);
+  const servers = new Map<string, ReferenceServer>();
+  for (const kind of kinds) {
+    const subject = findSubject(kind);
+    const promises = subject.promises(kind === scenario.fleet.subject?.kind ? (scenario.fleet.subject.options ?? {}) : {});
+    const name = kinds.length === 1 ? SERVER : `${SERVER}-${kind}`;
+    const server = await w.act(async () => subject.createServer(w.serverContext(name), { ...scenario.server, dedupe: scenario.server?.dedupe ?? promises.guarantee === 'exactly-once', brokerUrl: options.mqttUrl }));
+    await w.startServer(server);
+    servers.set(kind, server);
+  }
+  const clients = new Map<string, ClientAdapter>();
+  for (const member of members) {
+    const server = servers.get(member.kind)!;
+    const target = { host: new URL(server.url).hostname, port: server.port };
+    clients.set(member.name, w.addClient(findSubject(member.kind).createClient(w.clientContext(member.name), target, member.options)));
+  }
+  const targets: FleetTargets = { members, clients, servers: [...servers.values()], rng: w.rng.fork('fleet') };
+  await playFleetTimeline(w, scenario.timeline, targets);
+  return { roster: new Map(members.map((m) => [m.name, m.kind])) };
+}
+
+async function playFleetTimeline(world: World, timeline: FleetStep[], targets: FleetTargets): Promise<void> {
+  const steps = timeline.map((step, i) => ({ step, at: toMs(step.at, `timeline[${i}].at`), i })).sort((a, b) => a.at - b.at || a.i - b.i);
+  for (const { step, at } of steps) {
+    const now = world.elapsed();
+    if (at > now) await world.idle(at - now);
+    await world.act(() => applyFleetStep(world, step, targets));
+  }
+}

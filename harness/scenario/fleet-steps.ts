@@ -1,0 +1,68 @@
+import * as v from 'valibot';
+import type { ClientAdapter } from '../clients/adapter.ts';
+import { shareMembers, type FleetMember } from '../fleet/members.ts';
+import { shareSchema } from '../fleet/schema.ts';
+import { count, duration, positiveDuration, strict, tagged, word } from '../schema/kit.ts';
+import type { ReferenceServer } from '../servers/server.ts';
+import { toMs } from '../util/duration.ts';
+import type { Rng } from '../util/rng.ts';
+import type { World } from './world.ts';
+
+/**
+ * A fleet's timeline: client steps that act on the whole fleet or on a `share` of it ("10%", or a
+ * subject kind of the mix), and fleet events on its servers.
+ */
+const at = duration;
+const share = v.optional(shareSchema);
+
+export const fleetStepSchema = tagged(
+  'do',
+  [
+    /** Each member connects its own offset after `at` (the fleet's connect.spread). */
+    strict({ at, do: v.literal('connect'), share }, 'a fleet connect step'),
+    strict({ at, do: v.literal('disconnect'), share }, 'a fleet disconnect step'),
+    /** Every member of the share sends `count` messages, one every `every` (default 1s). */
+    strict({ at, do: v.literal('send'), count: v.optional(count('messages', { min: 1 })), every: v.optional(positiveDuration), share }, 'a fleet send step'),
+    /** Every server of the fleet goes down: crash (FIN, no goodbye), graceful (goodbye, then FIN) or reset (RST). */
+    strict({ at, do: v.literal('stop-server'), mode: v.optional(word(['graceful', 'crash', 'reset'], 'a stop mode')) }, 'a stop-server step'),
+    strict({ at, do: v.literal('start-server') }, 'a start-server step'),
+  ],
+  'a fleet step',
+);
+export type FleetStep = v.InferInput<typeof fleetStepSchema>;
+
+export interface FleetTargets {
+  members: readonly FleetMember[];
+  clients: ReadonlyMap<string, ClientAdapter>;
+  servers: readonly ReferenceServer[];
+  /** Where a percentage share's seeded choice of members comes from. */
+  rng: Rng;
+}
+
+export async function applyFleetStep(world: World, step: FleetStep, targets: FleetTargets): Promise<void> {
+  const chosen = (share: string | undefined) => shareMembers(targets.members, share, targets.rng).map((m) => ({ member: m, client: targets.clients.get(m.name)! }));
+  switch (step.do) {
+    case 'connect':
+      for (const { member, client } of chosen(step.share)) {
+        if (member.offsetMs === 0) client.connect();
+        else world.clock.setTimeout(() => client.connect(), member.offsetMs);
+      }
+      return;
+    case 'disconnect':
+      await Promise.all(chosen(step.share).map(({ client }) => client.disconnect()));
+      return;
+    case 'send': {
+      const every = toMs(step.every ?? '1s', 'send.every');
+      for (const { client } of chosen(step.share)) {
+        for (let i = 0; i < (step.count ?? 1); i++) world.clock.setTimeout(() => client.send({ n: i }), i * every);
+      }
+      return;
+    }
+    case 'stop-server':
+      await Promise.all(targets.servers.map((s) => s.stop(step.mode)));
+      return;
+    case 'start-server':
+      await Promise.all(targets.servers.map((s) => s.start()));
+      return;
+  }
+}
