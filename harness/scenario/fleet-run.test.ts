@@ -44,7 +44,7 @@ describe('a fleet through a server restart', () => {
   });
 
   it('with full jitter spreads every retry within [0, expo] and keeps the peak far below the fleet', async () => {
-    const backoff = { jitter: 'full', immediateFirst: false };
+    const backoff = { jitter: 'full', immediateFirst: false } as const;
     const result = await runFlatline(storm(tcp(backoff)));
     const policy = resolveBackoffOptions(backoff);
     const scheduled = result.trace.filter((e) => e.type === 'reconnect.scheduled' && e.t >= CRASH);

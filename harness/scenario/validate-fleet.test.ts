@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import '../subjects/index.ts';
+import type { Scenario } from './scenario.ts';
+import { validateScenario } from './validate.ts';
+
+const FILE = 'fleet.scenario.ts';
+
+const base = {
+  name: 'storm',
+  fleet: { size: 100, subject: { kind: 'tcp' } },
+  timeline: [
+    { at: 0, do: 'connect' },
+    { at: '1m', do: 'stop-server' },
+  ],
+  checks: [{ check: 'herd', peak: '<= 200/s' }],
+  horizon: '5m',
+};
+
+function messageOf(patch: Record<string, unknown>): string {
+  try {
+    validateScenario({ ...base, ...patch } as unknown as Scenario, FILE);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  return 'accepted';
+}
+const fleet = (f: Record<string, unknown>) => ({ fleet: { ...base.fleet, ...f } });
+
+describe('a fleet scenario that is wrong says what and where', () => {
+  it('accepts the base fleet', () => {
+    expect(messageOf({})).toBe('accepted');
+    expect(messageOf(fleet({ subject: undefined, mix: { tcp: 0.7, ws: 0.2, mqttjs: 0.1 } }))).toBe('accepted');
+  });
+
+  it.each([
+    ['a size of 0', fleet({ size: 0 }), 'fleet.size: must be a whole number of clients from 1 to 100000 (got 0)'],
+    ['a size above the maximum', fleet({ size: 100_001 }), 'fleet.size: must be a whole number of clients from 1 to 100000 (got 100001)'],
+    ['a fractional size', fleet({ size: 2.5 }), 'fleet.size: must be a whole number of clients'],
+    ['both a subject and a mix', fleet({ mix: { tcp: 1 } }), 'fleet: give the fleet either a subject or a mix of subject kinds, one of them'],
+    ['neither', fleet({ subject: undefined }), 'fleet: give the fleet either a subject or a mix'],
+    ['shares that do not add up', fleet({ subject: undefined, mix: { tcp: 0.5, ws: 0.3 } }), 'fleet.mix: the shares must add up to 1 (they add up to 0.8)'],
+    ['a share of 0', fleet({ subject: undefined, mix: { tcp: 1, ws: 0 } }), 'fleet.mix.ws: must be a share of the fleet above 0 and at most 1 (got 0)'],
+    ['an unknown kind in the mix', fleet({ subject: undefined, mix: { tcp: 0.5, tpc: 0.5 } }), 'fleet.mix.tpc: unknown subject "tpc"'],
+    ['an unknown subject', fleet({ subject: { kind: 'wss' } }), 'fleet.subject.kind: unknown subject "wss"; did you mean "ws"?'],
+    ['a bad subject option', fleet({ subject: { kind: 'tcp', options: { backof: {} } } }), 'fleet.subject.options.backof: unknown field; did you mean "backoff"?'],
+    ['a misspelt fleet field', fleet({ sise: 3 }), 'fleet.sise: unknown field; did you mean "size"?'],
+    ['a share for a kind not in the fleet', { timeline: [{ at: 0, do: 'connect', share: 'ws' }] }, 'timeline[0].share: "ws" is neither a percentage like "10%" nor a subject kind of this fleet (tcp)'],
+    ['a share above 100%', { timeline: [{ at: 0, do: 'connect', share: '150%' }] }, 'timeline[0].share: "150%": a share is above 0% and at most 100%'],
+    ['a share that rounds to no client', { timeline: [{ at: 0, do: 'connect', share: '0.1%' }] }, 'timeline[0].share: 0.1% of 100 clients is no client; give a larger share'],
+    ['a share on a server step', { timeline: [{ at: 0, do: 'stop-server', share: '10%' }] }, 'timeline[0].share: unknown field'],
+    ['a single-client check', { checks: [{ check: 'backoff' }] }, 'checks[0]: the backoff check judges one client; a fleet is judged with herd and delivery'],
+    ['a herd check for a kind not in the fleet', { checks: [{ check: 'herd', subject: 'ws' }] }, 'checks[0].subject: "ws" is not a subject kind of this fleet (tcp)'],
+    ['a rate bound without a rate', { checks: [{ check: 'herd', peak: '<= 200' }] }, 'checks[0].peak: "<= 200" is not an upper bound on a rate; write it like "<= 200/s"'],
+    ['a time bound that is no time', { checks: [{ check: 'herd', back99: '>= 90s' }] }, 'checks[0].back99: ">= 90s" is not an upper bound on a time; write it like "<= 90s"'],
+  ])('%s', (_, patch, message) => {
+    expect(messageOf(patch)).toContain(`${FILE}: scenario "storm": ${message}`);
+  });
+});
