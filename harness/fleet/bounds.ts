@@ -41,6 +41,8 @@ export const herdBoundEntries = {
   peak: v.optional(rate),
   /** The 99th percentile of attempts per second. */
   p99: v.optional(rate),
+  /** Reconnections in the busiest second. */
+  peakReconnects: v.optional(rate),
   /** Peak against an even spread of the same attempts over the same window. */
   herdFactor: v.optional(number),
   back50: v.optional(time),
@@ -59,7 +61,7 @@ export function toHerdBounds(spec: BoundSpecs): HerdBounds {
   for (const [key, text] of Object.entries(spec) as [keyof HerdBounds, string | undefined][]) {
     if (text === undefined || !(key in herdBoundEntries)) continue;
     const value = UPPER.exec(text)![1]!;
-    out[key] = key === 'peak' || key === 'p99' ? perSecond(value)! : key.startsWith('back') ? ms(value)! : plainNumber(value)!;
+    out[key] = key === 'peak' || key === 'p99' || key === 'peakReconnects' ? perSecond(value)! : key.startsWith('back') ? ms(value)! : plainNumber(value)!;
   }
   return out;
 }

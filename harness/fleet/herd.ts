@@ -10,6 +10,8 @@ export interface HerdBounds {
   peak?: number;
   /** The 99th percentile of attempts per second. */
   p99?: number;
+  /** Reconnections in the busiest second: the handshakes the server must serve at once. */
+  peakReconnects?: number;
   herdFactor?: number;
   back50?: number;
   back90?: number;
@@ -41,12 +43,12 @@ export function checkHerd(events: readonly TraceEvent[], options: HerdOptions): 
   const m = fleetMetrics(events, options.members, at);
   if (m.affected === 0) return errored('herd', `no member of ${options.label} lost its connection after ${formatMs(at)}: the event did not reach them`);
   const wasted = m.wasted.refused + m.wasted.timedOut + m.wasted.other;
-  const value: Record<keyof HerdBounds, number | null> = { peak: m.peak, p99: m.p99, herdFactor: m.herdFactor, back50: m.back50, back90: m.back90, back99: m.back99, back100: m.back100, wasted };
+  const value: Record<keyof HerdBounds, number | null> = { peak: m.peak, p99: m.p99, peakReconnects: m.peakReconnects, herdFactor: m.herdFactor, back50: m.back50, back90: m.back90, back99: m.back99, back100: m.back100, wasted };
   const broken = (Object.entries(options.bounds) as [keyof HerdBounds, number][]).filter(([key, limit]) => value[key] === null || value[key] > limit);
   const ok = broken.length === 0 && m.back === m.affected;
   const summary =
     `${options.label}: ${m.back} of ${m.affected} back, 99% after ${show(m.back99)}, all after ${show(m.back100)}; ` +
-    `peak ${m.peak}/s (herd factor ${m.herdFactor}), ${plural(m.attempts, 'attempt')}, ${wasted} wasted` +
+    `peak ${m.peak} attempts/s (herd factor ${m.herdFactor}), ${m.peakReconnects} reconnects/s at most, ${plural(m.attempts, 'attempt')}, ${wasted} wasted` +
     (broken.length ? `; over the bound: ${broken.map(([key, limit]) => `${key} ${describe(key, value[key])} > ${describe(key, limit)}`).join(', ')}` : '');
   return judge('herd', ok, { summary, measured: measuredOf(m, wasted), bound: Object.keys(options.bounds).length ? { ...options.bounds } : undefined });
 }
@@ -59,6 +61,7 @@ function measuredOf(m: FleetMetrics, wasted: number): Record<string, Measure> {
     attempts: m.attempts,
     peak: m.peak,
     p99: m.p99,
+    peakReconnects: m.peakReconnects,
     herdFactor: m.herdFactor,
     back50: m.back50,
     back90: m.back90,
@@ -72,4 +75,4 @@ function measuredOf(m: FleetMetrics, wasted: number): Record<string, Measure> {
 }
 
 const show = (ms: number | null) => (ms === null ? 'never' : formatMs(ms));
-const describe = (key: keyof HerdBounds, value: number | null) => (key.startsWith('back') ? show(value) : key === 'peak' || key === 'p99' ? `${value}/s` : String(value));
+const describe = (key: keyof HerdBounds, value: number | null) => (key.startsWith('back') ? show(value) : key === 'peak' || key === 'p99' || key === 'peakReconnects' ? `${value}/s` : String(value));

@@ -28,6 +28,8 @@ describe('fleet metrics', () => {
     expect(m.rate).toEqual([3, 0, 2, 1, 1, 0, 1]);
     expect(m).toMatchObject({ affected: 3, back: 3, attempts: 8, peak: 3, back50: 4_500, back100: 6_000, mostReconnects: 1 });
     expect(m.backMs).toEqual([3_000, 4_500, 6_000]);
+    expect(m.reconnects).toEqual([0, 0, 0, 1, 1, 0, 1]);
+    expect(m.peakReconnects).toBe(1);
     expect(m.wasted).toEqual({ refused: 3, timedOut: 2, other: 0 });
     // 8 attempts over 7 s would be 1.14/s; the busiest second had 3
     expect(m.herdFactor).toBe(2.63);
@@ -60,7 +62,7 @@ describe('the herd check', () => {
     expect(herd({ peak: 2, back100: 2_000 })).toMatchObject({ status: 'pass', measured: { peak: 2, back100: 2_000, wasted: 2, refused: 2 } });
     const over = herd({ peak: 1, back99: 1_000 });
     expect(over.status).toBe('fail');
-    expect(over.summary).toBe('the fleet: 2 of 2 back, 99% after 2s, all after 2s; peak 2/s (herd factor 1.5), 4 attempts, 2 wasted; over the bound: peak 2/s > 1/s, back99 2s > 1s');
+    expect(over.summary).toBe('the fleet: 2 of 2 back, 99% after 2s, all after 2s; peak 2 attempts/s (herd factor 1.5), 2 reconnects/s at most, 4 attempts, 2 wasted; over the bound: peak 2/s > 1/s, back99 2s > 1s');
   });
 
   it('is an error when the event never happened or reached nobody', () => {

@@ -15,8 +15,12 @@ export interface FleetMetrics {
   attempts: number;
   /** Attempts per whole second from `at`: rate[0] is [at, at + 1 s). */
   rate: number[];
-  /** The busiest second, attempts/s. */
+  /** The busiest second, attempts/s (refused ones included: each is a SYN the server's host answers). */
   peak: number;
+  /** Reconnections per whole second from `at`: the handshakes the server has to serve. */
+  reconnects: number[];
+  /** The busiest second of `reconnects`. */
+  peakReconnects: number;
   /** The 99th percentile of the per-second rate over the storm's seconds. */
   p99: number;
   /**
@@ -90,6 +94,8 @@ export function fleetMetrics(events: readonly TraceEvent[], members: ReadonlySet
   const seconds = Math.max(1, Math.ceil((last - at + 1) / 1000));
   const rate = new Array<number>(seconds).fill(0);
   for (const t of attemptTimes) rate[Math.floor((t - at) / 1000)]!++;
+  const reconnects = new Array<number>(seconds).fill(0);
+  for (const ms of backMs) reconnects[Math.floor(ms / 1000)]!++;
   const peak = Math.max(0, ...rate);
   const busiest = [...rate].sort((a, b) => a - b);
   return {
@@ -99,6 +105,8 @@ export function fleetMetrics(events: readonly TraceEvent[], members: ReadonlySet
     attempts: attemptTimes.length,
     rate,
     peak,
+    reconnects,
+    peakReconnects: Math.max(0, ...reconnects),
     p99: quantile(busiest, 0.99) ?? 0,
     herdFactor: attemptTimes.length === 0 ? 0 : round2(peak / (attemptTimes.length / seconds)),
     backMs,

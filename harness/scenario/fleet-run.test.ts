@@ -37,6 +37,7 @@ describe('a fleet through a server restart', () => {
     expect(m.rate.filter((n) => n > 0)).toEqual([200, 200, 200, 200, 200, 200]);
     expect(m.peak).toBe(200);
     expect(m.backMs).toEqual(new Array(200).fill(62_000));
+    expect(m.peakReconnects).toBe(200);
     expect(m.wasted).toEqual({ refused: 1000, timedOut: 0, other: 0 });
     // 1,200 attempts over 63 s: an even spread would be 19/s, the spike is 200.
     expect(m.herdFactor).toBeCloseTo(200 / (1200 / 63), 1);
@@ -60,6 +61,8 @@ describe('a fleet through a server restart', () => {
     expect(m.peak).toBeLessThan(150);
     expect(m.back).toBe(200);
     expect(new Set(m.backMs).size).toBeGreaterThan(50);
+    // The server is back at 30 s; the fleet comes back over the minute after it, never more than a tenth in one second.
+    expect(m.peakReconnects).toBeLessThanOrEqual(20);
   });
 
   it('counts add up: every client back exactly once, and no message lost at at-least-once', async () => {
@@ -86,6 +89,8 @@ describe('a fleet through a server restart', () => {
     const result = await runFlatline(storm(tcp({ jitter: 'none' }, 50), { checks: [{ check: 'herd', peak: '<= 20/s', back99: '<= 90s' }] }));
     expect(result.verdicts[0]).toMatchObject({ status: 'fail', bound: { peak: 20, back99: 90_000 } });
     expect(result.verdicts[0]!.summary).toContain('over the bound: peak 50/s > 20/s');
+    const reconnects = await runFlatline(storm(tcp({ jitter: 'none' }, 50), { checks: [{ check: 'herd', peakReconnects: '<= 10/s' }] }));
+    expect(reconnects.verdicts[0]).toMatchObject({ status: 'fail', measured: { peakReconnects: 50 }, bound: { peakReconnects: 10 } });
   });
 
   it('a mix gives each kind its share and its own server, and the herd check judges one kind', async () => {

@@ -55,12 +55,19 @@ export type NetworkSpec = v.InferInput<typeof networkSchema>;
 /** Which client to drive: the kind is checked against the registry, the options against that subject's schema. */
 const subjectShape = strict({ kind: text('a subject kind'), options: v.optional(v.record(v.string(), v.unknown(), 'must be the subject\'s options, an object')) }, 'a subject');
 
-/** What a scenario holds whether it drives one client or a fleet. */
-const common = {
+/**
+ * What a scenario holds whether it drives one client or a fleet, in the order messages list the
+ * fields: who is driven (`subject` or `fleet`) and the `timeline` go in between.
+ */
+const head = {
   name: text('the scenario name'),
   description: v.optional(v.string()),
+};
+const world = {
   server: v.optional(serverSchema),
   network: v.optional(networkSchema),
+};
+const judged = {
   checks: v.pipe(v.array(checkSchema, 'must be a list of checks'), v.minLength(1, 'must list at least one check; a scenario that judges nothing cannot pass or fail')),
   /** How much virtual time the run covers; steps must fall inside it. */
   horizon: positiveDuration,
@@ -73,25 +80,20 @@ const common = {
   finding: v.optional(text('the finding')),
   tags: v.optional(v.array(v.string())),
 };
+const timeline = <S extends v.GenericSchema>(step: S) => v.array(step, 'must be a list of steps like { at: "1m", do: "connect" }');
 
 /**
  * A scenario: one subject (a client and its settings), the server it talks to, the network in
  * between (a proxy with toxics), a timeline in virtual time, and the checks that judge the trace.
  * Scenario files export one scenario, a matrix, or an array of them as their default export.
  */
-export const singleScenarioSchema = strict(
-  { ...common, subject: subjectShape, timeline: v.array(stepSchema, 'must be a list of steps like { at: "1m", do: "connect" }') },
-  'a scenario',
-);
+export const singleScenarioSchema = strict({ ...head, subject: subjectShape, ...world, timeline: timeline(stepSchema), ...judged }, 'a scenario');
 
 /**
  * A fleet scenario: `fleet` instead of `subject`, many clients of one kind or a mix talking
  * straight to the server (no proxy), steps that address the whole fleet or a share of it.
  */
-export const fleetScenarioSchema = strict(
-  { ...common, fleet: fleetSchema, timeline: v.array(fleetStepSchema, 'must be a list of steps like { at: "1m", do: "connect" }') },
-  'a fleet scenario',
-);
+export const fleetScenarioSchema = strict({ ...head, fleet: fleetSchema, ...world, timeline: timeline(fleetStepSchema), ...judged }, 'a fleet scenario');
 
 /** Either shape, told apart by `fleet`. */
 export const scenarioSchema = v.lazy((input) => (input !== null && typeof input === 'object' && 'fleet' in input ? fleetScenarioSchema : singleScenarioSchema));
