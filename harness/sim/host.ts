@@ -100,7 +100,7 @@ export class Host implements TcpHost, SimNode {
     const local = { address: seg.dst, port: seg.dport };
     const remote = { address: seg.src, port: seg.sport };
     const conn = this.connections.get(tupleKey(local, remote));
-    if (conn) return conn.receive(seg);
+    if (conn && !(this.listenerFor(seg.dst, seg.dport) && conn.yieldsTo(seg))) return conn.receive(seg);
     if (seg.rst) return;
     const listener = seg.syn && !seg.ack ? this.listenerFor(seg.dst, seg.dport) : undefined;
     if (!listener) return this.answerReset(seg);

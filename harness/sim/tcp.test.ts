@@ -247,6 +247,39 @@ describe('FIN and half-close', () => {
   });
 });
 
+describe('a new SYN that meets the server\'s TIME_WAIT', () => {
+  /**
+   * The server closes first, so its end of the 4-tuple waits 60 s in TIME_WAIT; the client then
+   * reuses the same ephemeral port (as a host does once it has gone round its 28,232 ports).
+   */
+  async function reusedTuple(keepListening: boolean) {
+    const hosts = twoHosts();
+    const server = await listen((s) => s.end());
+    const first = await connected();
+    first.resume();
+    await f.clock.run(new Promise((resolve) => first.once('close', resolve)));
+    if (!keepListening) server.close(); // stops listening at once; its 'close' waits for the TIME_WAIT
+    (f.network.defaultHost as unknown as { nextPort: number }).nextPort = first.localPort!;
+    return hosts;
+  }
+
+  it('with no listener: the client resets the TIME_WAIT its SYN met, and the SYN retried 1 s later is refused', async () => {
+    const { elapsed } = await reusedTuple(false);
+    const since = elapsed();
+    const err = await f.clock.run(failure(net.connect(7000, SERVER)));
+    expect(err).toMatchObject({ code: 'ECONNREFUSED' });
+    expect(elapsed() - since).toBe(1_000);
+  });
+
+  it('with a listener: the SYN opens the new connection at once (TCP_TW_SYN)', async () => {
+    const { elapsed } = await reusedTuple(true);
+    const since = elapsed();
+    const socket = await connected();
+    expect(socket.localPort).toBe(32768);
+    expect(elapsed() - since).toBe(0);
+  });
+});
+
 describe('flow control', () => {
   it('a reader that stops fills the window: write() returns false, the sender is held, and drains once it reads', async () => {
     twoHosts(5);

@@ -212,6 +212,17 @@ export class TcpConnection {
     });
   }
 
+  /**
+   * A new SYN for this 4-tuple while it waits in TIME_WAIT may open a new connection: Linux lets
+   * a listener take it when its sequence number is past the old connection's
+   * (tcp_timewait_state_process(), TCP_TW_SYN). The TIME_WAIT ends here.
+   */
+  yieldsTo(seg: Segment): boolean {
+    if (this.state !== 'TIME_WAIT' || !seg.syn || seg.ack || seg.seq <= this.rcvNxt) return false;
+    this.close();
+    return true;
+  }
+
   /** A segment for this connection arrived. */
   receive(seg: Segment): void {
     this.lastReceived = this.clock.now();
@@ -234,7 +245,11 @@ export class TcpConnection {
   // --- receiving
 
   private onSynAck(seg: Segment): void {
-    if (!seg.syn || !seg.ack || seg.ackNo !== this.iss + 1) return;
+    // An ACK for something this SYN never sent (the peer's TIME_WAIT answering an old 4-tuple)
+    // is answered with an RST and dropped; the SYN's own retransmission tries again
+    // (RFC 793 p. 66; tcp_rcv_synsent_state_process(), "reset_and_undo").
+    if (seg.ack && seg.ackNo !== this.iss + 1) return this.host.transmit({ src: this.local.address, sport: this.local.port, dst: this.remote.address, dport: this.remote.port, seq: seg.ackNo, ackNo: 0, wnd: 0, rst: true });
+    if (!seg.syn || !seg.ack) return;
     this.rcvNxt = seg.seq + 1;
     this.sndWnd = seg.wnd;
     this.acknowledge(seg.ackNo);
