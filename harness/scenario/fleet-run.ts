@@ -12,6 +12,14 @@ import type { World } from './world.ts';
 /** Names inside a fleet's world: its server is "server" (one per kind in a mix: "server-<kind>"). */
 const SERVER = 'server';
 
+/**
+ * On the simulated network a fleet's servers stand on a host of their own, as in a real
+ * deployment: on the clients' host a fleet that wraps the ephemeral port range (28,232 ports,
+ * 32768-60999) while the server is down would hand the server's own port to a client, which then
+ * connects to itself.
+ */
+const SERVER_ADDRESS = '10.0.2.1';
+
 export interface FleetRunOptions {
   mqttUrl?: string;
   /** A remote Toxiproxy: refused, since a fleet has no proxy for it to be. */
@@ -28,11 +36,13 @@ export async function playFleet(w: World, scenario: FleetScenario, options: Flee
   const members = fleetMembers(scenario.fleet);
   const kinds = fleetKinds(scenario.fleet);
   const servers = new Map<string, ReferenceServer>();
+  if (w.sim) w.sim.addHost('servers', SERVER_ADDRESS);
   for (const kind of kinds) {
     const subject = findSubject(kind);
     const promises = subject.promises(kind === scenario.fleet.subject?.kind ? (scenario.fleet.subject.options ?? {}) : {});
     const name = kinds.length === 1 ? SERVER : `${SERVER}-${kind}`;
-    const server = await w.act(async () => subject.createServer(w.serverContext(name), { ...scenario.server, dedupe: scenario.server?.dedupe ?? promises.guarantee === 'exactly-once', brokerUrl: options.mqttUrl }));
+    const ctx = { ...w.serverContext(name), ...(w.sim && { host: SERVER_ADDRESS }) };
+    const server = await w.act(async () => subject.createServer(ctx, { ...scenario.server, dedupe: scenario.server?.dedupe ?? promises.guarantee === 'exactly-once', brokerUrl: options.mqttUrl }));
     await w.startServer(server);
     servers.set(kind, server);
   }
