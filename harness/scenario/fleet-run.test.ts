@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fleetMetrics } from '../fleet/metrics.ts';
 import { backoffBounds, resolveBackoffOptions } from '../policy/backoff.ts';
 import type { TraceEvent } from '../trace/trace.ts';
+import { memberAddress } from './fleet-run.ts';
 import { runFlatline } from './run-flatline.ts';
 import type { FleetScenario } from './scenario.ts';
 
@@ -119,5 +120,10 @@ describe('a fleet through a server restart', () => {
     // Half the fleet connected: the second connect step chose the same half, which was connected already.
     expect(a.verdicts[0]).toMatchObject({ status: 'pass', measured: { affected: 30 } });
     expect((await runFlatline(scenario, { seed: 2 })).trace).not.toEqual(a.trace);
+  });
+
+  it('gives every member a host address of its own, 100,000 of them distinct', () => {
+    expect([memberAddress(0), memberAddress(254), memberAddress(65_535)]).toEqual(['10.100.0.1', '10.100.0.255', '10.101.0.0']);
+    expect(new Set(Array.from({ length: 100_000 }, (_, i) => memberAddress(i))).size).toBe(100_000);
   });
 });

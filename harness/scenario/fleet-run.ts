@@ -20,6 +20,12 @@ const SERVER = 'server';
  */
 const SERVER_ADDRESS = '10.0.2.1';
 
+/** Member i's own host on the simulated network: 10.100.0.1 onwards, 65,536 to each second octet. */
+export function memberAddress(index: number): string {
+  const n = index + 1;
+  return `10.${100 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}`;
+}
+
 export interface FleetRunOptions {
   mqttUrl?: string;
   /** A remote Toxiproxy: refused, since a fleet has no proxy for it to be. */
@@ -28,8 +34,8 @@ export interface FleetRunOptions {
 
 /**
  * Builds a fleet's world and plays its timeline: one server per subject kind, every member a
- * client of its own (its own seeded stream, trace source "client:<kind>-<i>") talking straight to
- * its kind's server. Returns who the members are, for the herd check.
+ * client of its own (its own seeded stream, trace source "client:<kind>-<i>", on the simulated
+ * network its own host) talking straight to its kind's server. Returns who the members are, for the herd check.
  */
 export async function playFleet(w: World, scenario: FleetScenario, options: FleetRunOptions): Promise<{ roster: FleetRoster }> {
   if (options.remote) throw new FlatlineError('FLATLINE_ERR_USAGE', `a fleet talks to its servers directly, with no proxy for the Toxiproxy at ${options.remote.url} to be; run fleet scenarios without --toxiproxy`);
@@ -50,7 +56,10 @@ export async function playFleet(w: World, scenario: FleetScenario, options: Flee
   for (const member of members) {
     const server = servers.get(member.kind)!;
     const target = { host: new URL(server.url).hostname, port: server.port };
-    clients.set(member.name, w.addClient(findSubject(member.kind).createClient(w.clientContext(member.name), target, member.options)));
+    const create = () => findSubject(member.kind).createClient(w.clientContext(member.name), target, member.options);
+    // Each member on a host of its own, as a fleet of devices is: its own ports, its own path.
+    const host = w.sim?.addHost(`client-${member.index}`, memberAddress(member.index));
+    clients.set(member.name, w.addClient(create, { host }));
   }
   const targets: FleetTargets = { members, clients, servers: [...servers.values()], rng: w.rng.fork('fleet') };
   await playFleetTimeline(w, scenario.timeline, targets);
