@@ -3,7 +3,7 @@ import type { Clock, TimerHandle } from '../clock/clock.ts';
 import type { TraceSink } from '../trace/trace.ts';
 import type { Rng } from '../util/rng.ts';
 import { Pipeline } from './pipeline.ts';
-import type { EndKind, LinkControl, StageOutput, Stream, ToxicSpec, ToxicStage, ToxicType } from './toxic.ts';
+import type { Chunk, EndKind, LinkControl, StageOutput, Stream, ToxicSpec, ToxicStage, ToxicType } from './toxic.ts';
 import { STREAMS } from './toxic.ts';
 
 /** A toxic as the proxy keeps it: the API spec, its type and its checked attributes. */
@@ -47,6 +47,8 @@ interface Direction {
   readonly dest: Duplex;
   readonly pipeline: Pipeline;
   paused: boolean;
+  /** The source has ended (end, error or close); the pipeline was told once. */
+  ended: boolean;
   /** The most bytes this direction has held at once (see LINK_BUFFER_BYTES). */
   peak: number;
 }
@@ -66,15 +68,16 @@ interface Direction {
 export class Link implements LinkControl {
   readonly upstream: Pipeline;
   readonly downstream: Pipeline;
-  /** Resolves once both ends are closed. */
-  readonly closed: Promise<void>;
   private readonly open = new Set<End>(['client', 'server']);
   private readonly directions: Record<Stream, Direction>;
-  private readonly closing = new Set<Duplex>();
+  /** Armed by the first close(): destroys whatever end has not finished by then. */
+  private closeDeadline: TimerHandle | undefined;
   /** Each toxic's newState() on this connection, by toxic name. */
   private readonly states = new Map<string, unknown>();
   private closedHow: EndKind | undefined;
-  private resolveClosed!: () => void;
+  /** Made only when someone waits for it (most connections close with nobody waiting). */
+  private closedPromise: Promise<void> | undefined;
+  private resolveClosed: (() => void) | undefined;
 
   constructor(
     readonly id: string,
@@ -82,12 +85,11 @@ export class Link implements LinkControl {
     private readonly server: Duplex,
     private readonly options: LinkOptions,
   ) {
-    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
-    this.upstream = new Pipeline(this.sinkTo(server, 'upstream'), () => this.regulate('upstream'));
-    this.downstream = new Pipeline(this.sinkTo(client, 'downstream'), () => this.regulate('downstream'));
+    this.upstream = this.pipelineTo(server, 'upstream');
+    this.downstream = this.pipelineTo(client, 'downstream');
     this.directions = {
-      upstream: { source: client, dest: server, pipeline: this.upstream, paused: false, peak: 0 },
-      downstream: { source: server, dest: client, pipeline: this.downstream, paused: false, peak: 0 },
+      upstream: { source: client, dest: server, pipeline: this.upstream, paused: false, ended: false, peak: 0 },
+      downstream: { source: server, dest: client, pipeline: this.downstream, paused: false, ended: false, peak: 0 },
     };
   }
 
@@ -101,6 +103,13 @@ export class Link implements LinkControl {
 
   get isClosed(): boolean {
     return this.open.size === 0;
+  }
+
+  /** Resolves once both ends are closed. */
+  get closed(): Promise<void> {
+    if (this.isClosed) return Promise.resolve();
+    this.closedPromise ??= new Promise((resolve) => (this.resolveClosed = resolve));
+    return this.closedPromise;
   }
 
   /** Bytes each direction holds now: in its toxics and in the far socket's write buffer. */
@@ -146,8 +155,15 @@ export class Link implements LinkControl {
    */
   close(): void {
     this.finish('fin');
-    this.closeEnd(this.client);
-    this.closeEnd(this.server);
+    if (this.closeDeadline || this.isClosed) return;
+    const clock = this.options.clock;
+    // one deadline for both ends: they start closing together
+    this.closeDeadline = clock.setTimeout(() => {
+      this.client.destroy();
+      this.server.destroy();
+    }, this.options.closeDeadlineMs ?? CLOSE_DEADLINE_MS);
+    closeEnd(this.client);
+    closeEnd(this.server);
   }
 
   reset(): void {
@@ -190,28 +206,30 @@ export class Link implements LinkControl {
   private pump(end: End, stream: Stream): void {
     const { source, dest, pipeline } = this.directions[stream];
     const clock = this.options.clock;
-    let ended = false;
-    const finish = () => {
-      if (ended) return;
-      ended = true;
-      pipeline.input.end('fin');
-    };
     source.on('data', (data: Buffer) => {
-      pipeline.input.data({ data, at: clock.now() });
+      pipeline.write({ data, at: clock.now() });
       this.regulate(stream);
     });
-    source.on('end', finish);
+    source.on('end', () => this.sourceEnded(stream));
     source.on('error', (err: NodeJS.ErrnoException) => {
       // A reset end: the other end is closed normally, as Toxiproxy does (its read returns an error).
       if (err.code === 'ECONNRESET') this.finish('reset');
-      finish();
+      this.sourceEnded(stream);
     });
     source.on('close', () => {
-      finish();
+      this.sourceEnded(stream);
       this.open.delete(end);
       if (this.open.size === 0) this.closedFully();
     });
     dest.on('drain', () => this.regulate(stream));
+  }
+
+  /** A source's end, error or close ends its direction, once. */
+  private sourceEnded(stream: Stream): void {
+    const direction = this.directions[stream];
+    if (direction.ended) return;
+    direction.ended = true;
+    direction.pipeline.end('fin');
   }
 
   /** Pauses a direction's source while the direction holds too much, resumes it when it can take more. */
@@ -234,25 +252,9 @@ export class Link implements LinkControl {
     for (const stream of STREAMS) this.regulate(stream);
   }
 
-  /** The end of a pipeline: write to the socket, or close the connection when the direction ends. */
-  private sinkTo(dest: Duplex, stream: Stream): StageOutput {
-    return {
-      data: (chunk) => {
-        if (!dest.destroyed && dest.writable) dest.write(chunk.data);
-        this.regulate(stream);
-      },
-      end: (kind) => (kind === 'reset' ? this.reset() : this.close()),
-    };
-  }
-
-  private closeEnd(end: Duplex): void {
-    if (end.destroyed || this.closing.has(end)) return;
-    this.closing.add(end);
-    const clock = this.options.clock;
-    const deadline: TimerHandle = clock.setTimeout(() => end.destroy(), this.options.closeDeadlineMs ?? CLOSE_DEADLINE_MS);
-    end.once('close', () => clock.clearTimeout(deadline));
-    end.once('finish', () => end.destroy());
-    end.end();
+  /** A direction's toxics, ending in a sink that writes to `dest`; the direction's end closes the connection. */
+  private pipelineTo(dest: Duplex, stream: Stream): Pipeline {
+    return new Pipeline(new SocketSink(dest, this, () => this.regulate(stream)), () => this.regulate(stream));
   }
 
   private finish(how: EndKind): void {
@@ -260,13 +262,42 @@ export class Link implements LinkControl {
   }
 
   private closedFully(): void {
-    for (const end of this.closing) end.removeAllListeners('finish');
+    if (this.closeDeadline) this.options.clock.clearTimeout(this.closeDeadline);
     this.upstream.dispose();
     this.downstream.dispose();
     this.trace('link.closed', { how: this.closedHow ?? 'fin' });
     this.options.onClosed?.(this);
-    this.resolveClosed();
+    this.resolveClosed?.();
   }
+}
+
+/**
+ * The end of a pipeline: writes to the far socket, and the direction's end closes or resets the
+ * connection. A class rather than an object of closures: every connection makes two.
+ */
+class SocketSink implements StageOutput {
+  constructor(
+    private readonly dest: Duplex,
+    private readonly link: LinkControl,
+    private readonly moved: () => void,
+  ) {}
+
+  data(chunk: Chunk): void {
+    if (!this.dest.destroyed && this.dest.writable) this.dest.write(chunk.data);
+    this.moved();
+  }
+
+  end(kind: EndKind): void {
+    if (kind === 'reset') this.link.reset();
+    else this.link.close();
+  }
+}
+
+/** A FIN once the queued bytes are out, then the socket is gone (the link's close deadline destroys it sooner). */
+function closeEnd(end: Duplex): void {
+  if (end.destroyed) return;
+  end.once('finish', () => end.destroy());
+  end.end();
 }
 
 /** An RST where the Duplex is a socket; a plain destroy for in-memory pipes. */

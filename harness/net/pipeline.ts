@@ -20,14 +20,18 @@ export class Pipeline {
   /** `moved` runs after a stage hands bytes on: what the direction holds may have shrunk. */
   constructor(
     private readonly sink: StageOutput,
-    private readonly moved: () => void = () => {},
+    private readonly moved: () => void,
   ) {}
 
-  /** Where the bytes read from the source socket go. */
-  readonly input: StageOutput = {
-    data: (chunk) => this.next(-1).data(chunk),
-    end: (kind) => this.forwardEnd(-1, kind),
-  };
+  /** Bytes read from the source socket enter here. */
+  write(chunk: Chunk): void {
+    this.next(-1).data(chunk);
+  }
+
+  /** The source socket ended. */
+  end(kind: EndKind): void {
+    this.forwardEnd(-1, kind);
+  }
 
   /** Adds an empty slot for `toxic` at the end and returns the output a stage there uses. */
   add(toxic: string): StageOutput {

@@ -51,6 +51,8 @@ export class Proxy {
   private listenAddress: HostPort;
   private upstreamAddress: HostPort;
   private accepted = 0;
+  /** One function for every link to call when it closes. */
+  private readonly forget = (link: Link): void => void this.links.delete(link);
 
   constructor(config: ProxyConfig, private readonly world: ProxyWorld) {
     if (typeof config.name !== 'string' || config.name === '') {
@@ -103,7 +105,8 @@ export class Proxy {
   /** Starts listening if enabled. Fails with a clear error if the address is taken. */
   async start(): Promise<void> {
     if (!this.config.enabled || this.server) return;
-    const server = net.createServer((socket) => this.accept(socket));
+    // noDelay as an option: node sets it on the accepted handle, before any JS sees the socket
+    const server = net.createServer({ noDelay: true }, (socket) => this.open(socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) => {
         const where = formatHostPort(this.listenAddress);
@@ -165,11 +168,6 @@ export class Proxy {
     return this.open(client);
   }
 
-  private accept(socket: net.Socket): void {
-    socket.setNoDelay(true);
-    this.open(socket);
-  }
-
   private open(client: Duplex): Link {
     const id = `${this.name}#${++this.accepted}`;
     const server = this.world.dial ? this.world.dial(this.upstreamAddress) : dialTcp(this.upstreamAddress);
@@ -177,7 +175,7 @@ export class Proxy {
       clock: this.world.clock,
       rng: this.world.rng.fork(id),
       trace: this.world.trace,
-      onClosed: (l) => this.links.delete(l),
+      onClosed: this.forget,
       bufferBytes: this.world.bufferBytes,
       closeDeadlineMs: this.world.closeDeadlineMs,
     });
@@ -196,7 +194,5 @@ function goListenError(err: NodeJS.ErrnoException, at: HostPort): string | undef
 }
 
 function dialTcp({ host, port }: HostPort): net.Socket {
-  const socket = net.connect({ host, port });
-  socket.setNoDelay(true);
-  return socket;
+  return net.connect({ host, port, noDelay: true });
 }

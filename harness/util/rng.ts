@@ -13,18 +13,12 @@ export class Rng {
 
   constructor(seed: number) {
     this.seed = seed >>> 0;
-    let s = this.seed;
-    const next = () => {
-      s = (s + 0x9e3779b9) | 0;
-      let z = s;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      return (z ^ (z >>> 16)) >>> 0;
-    };
-    this.a = next();
-    this.b = next();
-    this.c = next();
-    this.d = next();
+    // sfc32's four words are four steps of splitmix32 from the seed (a plain function, not a closure: a proxy forks one of these per connection)
+    const step = 0x9e3779b9;
+    this.a = splitmix32(this.seed + step);
+    this.b = splitmix32(this.seed + 2 * step);
+    this.c = splitmix32(this.seed + 3 * step);
+    this.d = splitmix32(this.seed + 4 * step);
   }
 
   /** A uniform 32-bit unsigned integer. */
@@ -59,6 +53,14 @@ export class Rng {
     for (let i = 0; i < label.length; i++) h = Math.imul(h ^ label.charCodeAt(i), 0x01000193);
     return new Rng(h >>> 0);
   }
+}
+
+/** splitmix32's output function for one state. */
+function splitmix32(state: number): number {
+  let z = state | 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
 }
 
 /**
