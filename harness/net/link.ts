@@ -1,3 +1,4 @@
+import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Clock, TimerHandle } from '../clock/clock.ts';
 import type { TraceSink } from '../trace/trace.ts';
@@ -70,7 +71,8 @@ export class Link implements LinkControl {
   readonly downstream: Pipeline;
   private readonly open = new Set<End>(['client', 'server']);
   private readonly directions: Record<Stream, Direction>;
-  /** Armed by the first close(): destroys whatever end has not finished by then. */
+  private closing = false;
+  /** Armed by close() when an end still has bytes to flush: destroys whatever end has not finished by then. */
   private closeDeadline: TimerHandle | undefined;
   /** Each toxic's newState() on this connection, by toxic name. */
   private readonly states = new Map<string, unknown>();
@@ -155,15 +157,16 @@ export class Link implements LinkControl {
    */
   close(): void {
     this.finish('fin');
-    if (this.closeDeadline || this.isClosed) return;
-    const clock = this.options.clock;
-    // one deadline for both ends: they start closing together
-    this.closeDeadline = clock.setTimeout(() => {
+    if (this.closing) return;
+    this.closing = true;
+    const clientGone = closeEnd(this.client);
+    const serverGone = closeEnd(this.server);
+    if (clientGone && serverGone) return;
+    // one deadline for the ends still flushing: they started closing together
+    this.closeDeadline = this.options.clock.setTimeout(() => {
       this.client.destroy();
       this.server.destroy();
     }, this.options.closeDeadlineMs ?? CLOSE_DEADLINE_MS);
-    closeEnd(this.client);
-    closeEnd(this.server);
   }
 
   reset(): void {
@@ -293,11 +296,21 @@ class SocketSink implements StageOutput {
   }
 }
 
-/** A FIN once the queued bytes are out, then the socket is gone (the link's close deadline destroys it sooner). */
-function closeEnd(end: Duplex): void {
-  if (end.destroyed) return;
+/**
+ * Closes one end; true if it is gone at once. A socket holding no bytes in node is closed now, as
+ * Toxiproxy's conn.Close() does: the kernel sends what it holds, then the FIN. A socket with bytes
+ * queued in node, or still connecting, ends (its FIN follows them) and is destroyed on 'finish' or
+ * at the link's close deadline; so is any other Duplex (an in-memory pipe's destroy() is an RST).
+ */
+function closeEnd(end: Duplex): boolean {
+  if (end.destroyed) return true;
+  if (end instanceof net.Socket && !end.connecting && end.writableLength === 0) {
+    end.destroy();
+    return true;
+  }
   end.once('finish', () => end.destroy());
   end.end();
+  return false;
 }
 
 /** An RST where the Duplex is a socket; a plain destroy for in-memory pipes. */
