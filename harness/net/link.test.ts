@@ -73,6 +73,23 @@ forEachClock((kind) => {
       expect(w.events('link.closed')).toMatchObject([{ how: 'reset' }]);
     });
 
+    it('close at once with a FIN to both ends when one end closes and nothing is queued', async () => {
+      const w = world();
+      const client = await w.connect();
+      await w.run(client.echo('hi'));
+      const server = client.server as import('node:net').Socket;
+      const serverSaw: string[] = [];
+      server.on('end', () => serverSaw.push('fin'));
+      server.on('error', (err: NodeJS.ErrnoException) => serverSaw.push(err.code ?? err.message));
+      const closedAt = w.now();
+      client.end.end();
+      await w.until(() => w.proxy.connections === 0 && server.destroyed, 'the link and the server end to close');
+      w.expectMs(w.now() - closedAt, 0);
+      expect(serverSaw).toEqual(['fin']);
+      expect(client.errors).toEqual([]);
+      expect(w.events('link.closed')).toMatchObject([{ how: 'fin' }]);
+    });
+
     it('pass a close a toxic makes through the toxics after it', async () => {
       const w = world().toxics(
         { name: 'cut', type: 'timeout', attributes: { timeout: 0 } },
