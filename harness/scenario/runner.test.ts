@@ -102,6 +102,18 @@ describe('runScenario', () => {
     expect((await runScenario(base, { seed: 1, file: 'inline.scenario.ts', mqttUrl: 'mqtt://127.0.0.1:1' })).status).toBe('pass');
   });
 
+  it('counts a server that is a process of its own among the outside parties its verdicts name', async () => {
+    registerSubject({
+      ...findSubject('tcp'),
+      kind: 'test-outside-server',
+      description: 'the reference TCP server, saying it is a process of its own (as mosquitto and Prosody do) and let run in virtual time',
+      createServer: (ctx) => Object.assign(new TcpServer(ctx), { outside: { what: 'a server process "server"' } }),
+    });
+    const result = await run({ subject: { kind: 'test-outside-server' } });
+    expect(result.status).toBe('pass');
+    expect(result.verdicts[0]!.caveats).toEqual(['judged in virtual time against a server process "server", which runs on real time: its own timers were not on the virtual clock']);
+  });
+
   it('runs it in virtual time when opted in, and every verdict says it was judged against a real-time peer', async () => {
     // aedes on a loopback port the world knows only by URL stands in for a broker in another process
     const aedes = await Aedes.createBroker();

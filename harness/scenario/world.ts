@@ -63,13 +63,13 @@ export class World {
   private readonly interposer: Interposer | undefined;
   private readonly closeLimitMs: number;
   /** The parties of this world that live outside this process: they run on real time whatever the world's clock. */
-  readonly outside: readonly OutsideParty[];
+  private readonly parties: OutsideParty[];
 
   constructor(options: WorldOptions = {}) {
     const clock = options.clock ?? 'virtual';
-    this.outside = options.outside ?? [];
+    this.parties = [...(options.outside ?? [])];
     const kind = clock === 'virtual' ? 'virtual' : 'real';
-    for (const party of this.outside) refuseOutsideInVirtualTime({ kind }, party, options.allowOutsideInVirtualTime ?? false);
+    for (const party of this.parties) refuseOutsideInVirtualTime({ kind }, party, options.allowOutsideInVirtualTime ?? false);
     const substrate = options.network ?? 'kernel';
     if (!NETWORK_SUBSTRATES.includes(substrate)) {
       throw new FlatlineError('FLATLINE_ERR_CONFIG', `network "${String(substrate)}" is not a substrate: use ${NETWORK_SUBSTRATES.map((n) => `"${n}"`).join(' or ')}`);
@@ -93,9 +93,22 @@ export class World {
     return this.clock instanceof VirtualClock ? this.clock : undefined;
   }
 
+  /** The parties of this world that live outside this process, known from the start or started since (a server that is a process of its own). */
+  get outside(): readonly OutsideParty[] {
+    return this.parties;
+  }
+
   /** The outside parties this world judges in virtual time (opted in): its verdicts must say so. */
   get realTimePeers(): readonly OutsideParty[] {
-    return this.virtual ? this.outside : [];
+    return this.virtual ? this.parties : [];
+  }
+
+  /**
+   * Counts a party met after the world began among its outside ones: a server that is a process of
+   * its own (it refuses virtual time itself, unless it was let run there).
+   */
+  private noteOutside(party: OutsideParty): void {
+    if (!this.parties.some((p) => p.what === party.what)) this.parties.push(party);
   }
 
   /** World time since the world began (virtual ms in a virtual world). */
@@ -176,6 +189,7 @@ export class World {
   /** Starts `server` with no proxy of the world's own (a remote Toxiproxy fronts it). */
   async startServer(server: ReferenceServer): Promise<void> {
     this.servers.push(server);
+    if (server.outside) this.noteOutside(server.outside);
     await this.act(() => server.start());
   }
 

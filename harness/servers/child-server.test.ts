@@ -103,6 +103,7 @@ describe('ChildServer', () => {
       expect(isFlatlineError(err, 'FLATLINE_ERR_EXTERNAL_PEER')).toBe(true);
       expect((err as Error).message).toMatch(/^echo \(.*\), server "echo" lives outside this process and answers on real time.*Run in real time with --time-scale 0\.01, or give the launcher allowVirtualTime: true/);
       expect(refused.running).toBe(false);
+      expect(refused.outside.what).toMatch(/^echo \(.*\), server "echo"$/); // the run's verdicts name it so
       expect(refused.directory).toBeUndefined(); // refused before anything was made or spawned
     } finally {
       clock.uninstall();

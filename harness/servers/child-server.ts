@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { refuseOutsideInVirtualTime } from '../clock/liveness.ts';
+import { refuseOutsideInVirtualTime, type OutsideParty } from '../clock/liveness.ts';
 import { FlatlineError } from '../util/errors.ts';
 import { freePort, outOfProcess, spawnListening, stopChild } from './child-process.ts';
 import type { ReferenceServer, ServerContext, StopMode } from './server.ts';
@@ -50,6 +50,7 @@ export interface ChildServerProduct {
  */
 export abstract class ChildServer implements ReferenceServer {
   readonly protocol: ReferenceServer['protocol'];
+  readonly outside: OutsideParty;
   protected readonly source: string;
   protected readonly binary: string;
   private process: ChildProcess | undefined;
@@ -70,6 +71,7 @@ export abstract class ChildServer implements ReferenceServer {
     this.binary = binary;
     this.boundPort = options.port ?? 0;
     this.source = `server:${ctx.name}`;
+    this.outside = { what: `${product.product} (${binary}), server "${ctx.name}"` };
   }
 
   /** The configuration file's name and text, written before every start (the port is known by then). */
@@ -107,8 +109,7 @@ export abstract class ChildServer implements ReferenceServer {
 
   async start(): Promise<void> {
     if (this.running) return;
-    const party = { what: `${this.product.product} (${this.binary}), server "${this.name}"` };
-    refuseOutsideInVirtualTime(this.ctx.clock, party, this.options.allowVirtualTime ?? false, "give the launcher allowVirtualTime: true to judge only the client's own timers");
+    refuseOutsideInVirtualTime(this.ctx.clock, this.outside, this.options.allowVirtualTime ?? false, "give the launcher allowVirtualTime: true to judge only the client's own timers");
     // Virtual time stands still until the recorder is connected too: no client may send before it listens.
     await outOfProcess(this.ctx.clock, this.launch().then(() => this.connectRecorder()));
     this.ctx.trace(this.source, 'server.started');

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock/clock.ts';
+import type { OutsideParty } from '../clock/liveness.ts';
 import type { TraceSink } from '../trace/trace.ts';
 
 /**
@@ -26,6 +27,8 @@ export interface ReferenceServer {
   /** Where clients connect, e.g. "ws://127.0.0.1:40123". */
   readonly url: string;
   readonly running: boolean;
+  /** Set when the server is a process of its own (mosquitto, Prosody): it runs on real time whatever the world's clock. */
+  readonly outside?: OutsideParty;
   start(): Promise<void>;
   stop(mode?: StopMode): Promise<void>;
   /** Stops for good and releases everything at once (no goodbyes; teardown must not wait on a peer). */
