@@ -8,6 +8,7 @@ import { benchCompression } from './clock.ts';
 import { benchIoTracker } from './io-tracker.ts';
 import { benchProxy } from './net.ts';
 import { benchReport } from './report.ts';
+import { benchFleet } from './fleet.ts';
 import { benchSim } from './sim.ts';
 import { benchSuite } from './suite.ts';
 
@@ -17,6 +18,7 @@ await benchProxy();
 await benchCompression();
 await benchIoTracker();
 await benchSim();
+await benchFleet();
 await benchSuite();
 await benchReport();
 console.log(`\nbench finished in ${((performance.now() - started) / 1000).toFixed(1)} s`);
