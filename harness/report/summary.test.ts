@@ -24,6 +24,18 @@ describe('the terminal summary', () => {
     expect(text).toMatch(/31 runs: 1 passed, 1 failed, 29 expected findings, 0 errors\n/);
   });
 
+  it('names what runs were judged under, each caveat once with its count, passing runs included', () => {
+    const peer = 'judged in virtual time against the MQTT broker at mqtt://127.0.0.1:1883 (--mqtt-url), which runs on real time: its own timers were not on the virtual clock';
+    const marked = (scenario: string, caveats: string[]) => fakeRun({ scenario, verdicts: [{ check: 'keepalive', status: 'pass', summary: 'held', measured: {}, caveats }, { check: 'delivery', status: 'pass', summary: 'held', measured: {}, caveats }] });
+    const pauses = Array.from({ length: 4 }, (_, i) => marked(`paused ${i}`, [`the process was paused for ${100 + i} ms of real time at 1m`]));
+    const all = [marked('a', [peer]), marked('b', [peer]), fakeRun({ scenario: 'plain' }), ...pauses];
+    const lines = summaryText(all, summarize(all, 1), []).split('\n');
+    expect(lines).toContain(`caveat, 2 runs: ${peer}`);
+    expect(lines).toContain('caveat, 1 run: the process was paused for 100 ms of real time at 1m');
+    expect(lines).toContain('and 2 other caveats: see the report');
+    expect(summaryText(runs, summarize(runs, 1), [])).not.toMatch(/caveat/);
+  });
+
   it('colours statuses on a terminal, and nothing otherwise', () => {
     const coloured = summaryText(runs, summarize(runs, 1), [], ansi);
     expect(coloured).toContain('\u001b[31mFAIL\u001b[39m');

@@ -1,3 +1,4 @@
+import { plural } from '../checks/verdict.ts';
 import type { RunResult, RunStatus, RunSummary } from '../scenario/results.ts';
 import { readableDurations, readableMs } from '../util/duration.ts';
 import { plain, type Paint, type Tone } from './colour.ts';
@@ -37,6 +38,7 @@ export function summaryText(runs: RunResult[], summary: RunSummary, outputs: str
   if (bad.length && findings.length) lines.push('');
   for (const run of findings) lines.push(`${paint('finding', MARK.finding)}  ${clip(run.scenario)}: ${paint('dim', clip(run.finding ?? 'expected finding'))}`);
   if (bad.length || findings.length) lines.push('');
+  lines.push(...caveatLines(runs));
   const count = (n: number, word: string, tone: Tone) => (n ? paint(tone, `${n} ${word}`) : `${n} ${word}`);
   lines.push(
     `${summary.total} runs: ${count(summary.pass, 'passed', 'pass')}, ${count(summary.fail, 'failed', 'fail')}, ${count(summary.finding, 'expected findings', 'finding')}, ${count(summary.error, 'errors', 'error')}`,
@@ -44,4 +46,21 @@ export function summaryText(runs: RunResult[], summary: RunSummary, outputs: str
   );
   for (const out of outputs) lines.push(`wrote ${out}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** How many distinct caveats the terminal names; the report has every one on its verdicts. */
+const MAX_CAVEATS = 3;
+
+/**
+ * What runs were judged under, each distinct caveat once with how many runs carry it: a run that
+ * passed against a real-time peer, or through a long pause, says so here too, not only in the report.
+ */
+function caveatLines(runs: RunResult[]): string[] {
+  const carried = new Map<string, number>();
+  for (const run of runs) {
+    for (const caveat of new Set(run.verdicts.flatMap((v) => v.caveats ?? []))) carried.set(caveat, (carried.get(caveat) ?? 0) + 1);
+  }
+  const lines = [...carried].slice(0, MAX_CAVEATS).map(([caveat, n]) => `caveat, ${plural(n, 'run')}: ${clip(caveat, 2 * MAX_LINE_TEXT)}`);
+  if (carried.size > MAX_CAVEATS) lines.push(`and ${carried.size - MAX_CAVEATS} other caveats: see the report`);
+  return lines.length ? [...lines, ''] : [];
 }
