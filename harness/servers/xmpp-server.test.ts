@@ -4,7 +4,7 @@ import { xml, type Element } from '@xmpp/xml';
 import { realTimers } from '../clock/clock.ts';
 import { XmppStream, type XmppStreamOptions } from '../protocol/xmpp-stream.ts';
 import { NS_PING, XMPP_DOMAIN, streamHeader } from '../protocol/xmpp.ts';
-import { World } from '../scenario/world.ts';
+import { World, type NetworkSubstrate } from '../scenario/world.ts';
 import { RECORDER_JID } from './xmpp-recorder.ts';
 import { XmppServer, type XmppServerOptions } from './xmpp-server.ts';
 
@@ -22,9 +22,9 @@ let world: World | undefined;
 let before = 0;
 const raws: net.Socket[] = [];
 
-async function start(options: XmppServerOptions = {}): Promise<{ w: World; server: XmppServer }> {
+async function start(options: XmppServerOptions = {}, network: NetworkSubstrate = 'kernel'): Promise<{ w: World; server: XmppServer }> {
   before = tcpHandles();
-  const w = (world = new World());
+  const w = (world = new World({ network }));
   const server = new XmppServer(w.serverContext('x'), options);
   await w.startServer(server);
   return { w, server };
@@ -40,13 +40,13 @@ function login(server: XmppServer, user: string, extra: Partial<XmppStreamOption
 }
 
 /** A raw TCP client that writes what it is given and keeps what comes back. */
-function raw(server: XmppServer): { socket: net.Socket; text: () => string } {
+function raw(server: XmppServer): { socket: net.Socket; text: () => string; chunks: string[] } {
   const socket = net.connect(server.port, '127.0.0.1');
   raws.push(socket);
-  let text = '';
-  socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  const chunks: string[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
   socket.on('error', () => {});
-  return { socket, text: () => text };
+  return { socket, text: () => chunks.join(''), chunks };
 }
 
 const closedReasons = (w: World) => w.trace.ofType('server.closed').map((e) => e.reason);
@@ -103,6 +103,17 @@ describe('XmppServer: the reference XMPP server', () => {
     expect(mute.received.map((e) => e.getChild('ping', NS_PING) !== undefined)).toEqual([true]);
     expect(mute.closed).toBe('connection closed by the server');
     expect(w.trace.ofType('server.closed')).toMatchObject([{ client: 'mute', reason: 'server ping: heartbeat timeout: no reply within 10s' }]);
+  });
+
+  // A latency toxic draws its jitter per chunk: a reply cut differently on the two substrates
+  // would shift every later draw, and the sim/kernel cross-check would see another trace.
+  it.each(['sim', 'kernel'] as const)('answers a stream header with the header and its features in one send, as Prosody does (%s)', async (network) => {
+    const { w, server } = await start({}, network);
+    const client = raw(server);
+    client.socket.write(streamHeader({ to: XMPP_DOMAIN }));
+    await w.idle(S);
+    expect(client.chunks).toHaveLength(1);
+    expect(client.chunks[0]).toMatch(/^<\?xml version='1.0'\?><stream:stream [^>]*><stream:features><mechanisms /);
   });
 
   it('says system-shutdown to every client on a graceful stop, and comes back on the same port', async () => {
