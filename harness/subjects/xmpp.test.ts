@@ -103,12 +103,19 @@ async function sendEverySecond(count: number): Promise<void> {
   }
 }
 
-/** Connected at 0, one message a second from 10 s, the line blackholed at 120 s (c1-111 is the first into the hole). */
-async function intoTheHoleAt120s(): Promise<SubjectWorld> {
+/**
+ * Connected at 0, one message a second from 10 s; the line blackholed at 120 s (c1-111 is the first
+ * into the hole) for `holeSeconds`, then 20 more messages and 10 s of quiet.
+ */
+async function messagesAcrossAHoleOf(holeSeconds: number): Promise<SubjectWorld> {
   const w = (sw = await subjectWorld('xmpp'));
   await w.world.idle(10 * S);
   await sendEverySecond(110);
   w.blackhole();
+  await sendEverySecond(holeSeconds);
+  w.heal();
+  await sendEverySecond(20);
+  await w.world.idle(10 * S);
   return w;
 }
 
@@ -119,11 +126,7 @@ async function intoTheHoleAt120s(): Promise<SubjectWorld> {
 // fails reports the queue failed (failQueue), one that succeeds resends it (resumed → sendMany).
 describe('xmpp: delivery across an outage, with and without XEP-0198 resumption', () => {
   it('a 60 s blackhole that lifts 250 ms before the ack timeout (the gallery\'s case): its </stream:stream> reaches the server, which ends the session; the resume fails and the 60 written into the hole are failed, never resent', async () => {
-    const w = await intoTheHoleAt120s();
-    await sendEverySecond(60);
-    w.heal();
-    await sendEverySecond(20);
-    await w.world.idle(10 * S);
+    const w = await messagesAcrossAHoleOf(60);
     expect(w.events('link.dead')).toMatchObject([{ t: 180_250, reason: 'no element for 60000 ms after <r/> (stream management timeout)' }]);
     // a stream closed cleanly is not resumable (XEP-0198 §5): the session ends here, not in hibernation
     expect(w.world.trace.ofType('server.closed')).toMatchObject([{ t: 180_250, client: 'c1', reason: 'stream closed by the client' }]);
@@ -136,11 +139,7 @@ describe('xmpp: delivery across an outage, with and without XEP-0198 resumption'
   });
 
   it('a 70 s blackhole outlasting the ack timeout: the footer is lost in the hole, the server keeps the session, and the next connect resumes it: the 61 stanzas written into the hole are resent and arrive once; the 7 written on a stream not yet open are lost unreported', async () => {
-    const w = await intoTheHoleAt120s();
-    await sendEverySecond(70);
-    w.heal();
-    await sendEverySecond(20);
-    await w.world.idle(10 * S);
+    const w = await messagesAcrossAHoleOf(70);
     expect(w.events('link.dead').map((e) => [e.t, e.reason])).toEqual([
       [180_250, 'no element for 60000 ms after <r/> (stream management timeout)'],
       // the reconnect of 183.25 s writes its stanzas before the stream is open; the header went into
@@ -159,11 +158,7 @@ describe('xmpp: delivery across an outage, with and without XEP-0198 resumption'
   });
 
   it('a 59 s blackhole that lifts before the next <r/>: never noticed, and the server\'s h stays 59 behind for the rest of the session, so 20 later acks name stanzas that never arrived', async () => {
-    const w = await intoTheHoleAt120s();
-    await sendEverySecond(59);
-    w.heal();
-    await sendEverySecond(20);
-    await w.world.idle(10 * S);
+    const w = await messagesAcrossAHoleOf(59);
     expect(w.events('link.dead')).toEqual([]);
     // h counts what the server handled; a Toxiproxy-style blackhole takes stanzas out of the middle of the stream
     expect(countDelivery(w.world.trace.events)).toMatchObject({ attempted: 189, acknowledged: 130, ok: 130, lost: 20, duplicated: 0, failed: 0, unresolved: 39, recovered: 20 });
