@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planRuns, resolveScenarioFiles } from '../harness/scenario/loader.ts';
 import type { RunResult } from '../harness/scenario/results.ts';
+import { runScenario } from '../harness/scenario/runner.ts';
 import { runSuite } from '../harness/scenario/suite.ts';
 import type { NetworkSubstrate } from '../harness/scenario/world.ts';
 
@@ -23,5 +24,19 @@ describe('cross-check: the simulated network and kernel sockets agree', () => {
     expect(sim.size).toBeGreaterThan(100);
     expect([...sim.keys()]).toEqual([...kernel.keys()]);
     for (const [id, outcome] of sim) expect({ id, outcome }).toEqual({ id, outcome: kernel.get(id) });
+  });
+});
+
+// A latency toxic draws its jitter per chunk; the reference XMPP server sends one turn's writes in
+// one send, as Prosody does, so both substrates cut its replies alike and every draw falls the same.
+describe('cross-check: the XMPP latency runs', () => {
+  it('give the same trace, event for event, on both substrates', { timeout: 120_000 }, async () => {
+    const { runs } = await planRuns(['scenarios/gallery/latency.scenario.ts']);
+    for (const run of runs.filter((r) => r.cell?.subject === 'xmpp' || r.cell?.subject === 'seed-xmppframework')) {
+      const sim = await runScenario(run.scenario, { seed: 1, file: run.file, cell: run.cell, network: 'sim' });
+      const kernel = await runScenario(run.scenario, { seed: 1, file: run.file, cell: run.cell, network: 'kernel' });
+      expect(sim.trace.length).toBeGreaterThan(100);
+      expect({ subject: run.cell?.subject, trace: kernel.trace }).toEqual({ subject: run.cell?.subject, trace: sim.trace });
+    }
   });
 });
