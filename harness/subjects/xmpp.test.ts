@@ -125,7 +125,7 @@ async function messagesAcrossAHoleOf(holeSeconds: number): Promise<SubjectWorld>
 // entity.disconnect() writes </stream:stream> (connection/index.js _closeStream). A resume that
 // fails reports the queue failed (failQueue), one that succeeds resends it (resumed → sendMany).
 describe('xmpp: delivery across an outage, with and without XEP-0198 resumption', () => {
-  it('a 60 s blackhole that lifts 250 ms before the ack timeout (the gallery\'s case): its </stream:stream> reaches the server, which ends the session; the resume fails and the 60 written into the hole are failed, never resent', async () => {
+  it('a 60 s blackhole that lifts 250 ms before the ack timeout (the timing of the gallery\'s delivery case): its </stream:stream> reaches the server, which ends the session; the resume fails and the 60 written into the hole are failed, never resent', async () => {
     const w = await messagesAcrossAHoleOf(60);
     expect(w.events('link.dead')).toMatchObject([{ t: 180_250, reason: 'no element for 60000 ms after <r/> (stream management timeout)' }]);
     // a stream closed cleanly is not resumable (XEP-0198 §5): the session ends here, not in hibernation
