@@ -7,7 +7,7 @@
  * 'flatline/adapter', the Toxiproxy-compatible server in 'flatline/toxiproxy'.
  */
 export { defineMatrix, defineScenario, scenarioSchema } from './scenario/scenario.ts';
-export type { BackoffExpectationSpec, CheckSpec, Matrix, MomentSpec, NetworkSpec, Scenario, ScenarioExport, ServerSpec, Step, SubjectKinds, SubjectSpec } from './scenario/scenario.ts';
+export type { BackoffExpectationSpec, CheckSpec, Matrix, MomentSpec, NetworkSpec, Scenario, ScenarioExport, ServerSpec, SingleScenario, FleetScenario, FleetSpec, FleetStep, Step, SubjectKinds, SubjectSpec } from './scenario/scenario.ts';
 export { validateScenario } from './scenario/validate.ts';
 export { runFlatline } from './scenario/run-flatline.ts';
 export type { RunResult, RunStatus } from './scenario/results.ts';

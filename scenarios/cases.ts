@@ -1,7 +1,7 @@
-import type { Scenario } from '../harness/scenario/scenario.ts';
+import type { Scenario, SingleScenario } from '../harness/scenario/scenario.ts';
 
 /** What a case fixes: the network, the timeline, the checks and the horizon; the subject is the caller's. */
-export type Case = Pick<Scenario, 'network' | 'timeline' | 'checks' | 'horizon'>;
+export type Case = Pick<SingleScenario, 'network' | 'timeline' | 'checks' | 'horizon'>;
 
 /**
  * The core cases, shared by the built-in suites and the gallery so that "detected after 2m10s"

@@ -126,4 +126,26 @@ describe('a fleet through a server restart', () => {
     expect([memberAddress(0), memberAddress(254), memberAddress(65_535)]).toEqual(['10.100.0.1', '10.100.0.255', '10.101.0.0']);
     expect(new Set(Array.from({ length: 100_000 }, (_, i) => memberAddress(i))).size).toBe(100_000);
   });
+
+  it('a partition of a share cuts those members alone: they notice by their heartbeat and come back after the heal', async () => {
+    const result = await runFlatline({
+      name: 'partition',
+      fleet: { size: 40, subject: { kind: 'tcp', options: { heartbeat: { interval: '30s', timeout: '5s' } } } },
+      timeline: [
+        { at: 0, do: 'connect' },
+        { at: '1m', do: 'partition', share: '25%' },
+        { at: '3m', do: 'heal', share: '25%' },
+      ],
+      checks: [{ check: 'herd', after: '1m', back99: '<= 3m' }],
+      horizon: '6m',
+    });
+    expect(result.verdicts[0]).toMatchObject({ status: 'pass', measured: { affected: 10, back: 10 } });
+    const dead = new Set(result.trace.filter((e) => e.type === 'link.dead').map((e) => e.source));
+    expect(dead.size).toBe(10);
+    // noticed within H + T of the cut, back only once the path is healed
+    const firstDead = Math.min(...result.trace.filter((e) => e.type === 'link.dead').map((e) => e.t));
+    expect(firstDead).toBeGreaterThan(60_000);
+    expect(firstDead).toBeLessThanOrEqual(60_000 + 35_000);
+    expect(result.verdicts[0]!.measured.back50 as number).toBeGreaterThanOrEqual(120_000);
+  });
 });

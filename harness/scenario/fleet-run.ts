@@ -1,5 +1,6 @@
 import type { ClientAdapter } from '../clients/adapter.ts';
-import { fleetKinds, fleetMembers } from '../fleet/members.ts';
+import { fleetKinds, fleetMembers, type FleetMember } from '../fleet/members.ts';
+import type { Host } from '../sim/host.ts';
 import type { ReferenceServer } from '../servers/server.ts';
 import { toMs } from '../util/duration.ts';
 import { FlatlineError } from '../util/errors.ts';
@@ -42,7 +43,8 @@ export async function playFleet(w: World, scenario: FleetScenario, options: Flee
   const members = fleetMembers(scenario.fleet);
   const kinds = fleetKinds(scenario.fleet);
   const servers = new Map<string, ReferenceServer>();
-  if (w.sim) w.sim.addHost('servers', SERVER_ADDRESS);
+  const serverHost = w.sim?.addHost('servers', SERVER_ADDRESS);
+  const hosts = new Map<string, Host>();
   for (const kind of kinds) {
     const subject = findSubject(kind);
     const promises = subject.promises(kind === scenario.fleet.subject?.kind ? (scenario.fleet.subject.options ?? {}) : {});
@@ -59,9 +61,16 @@ export async function playFleet(w: World, scenario: FleetScenario, options: Flee
     const create = () => findSubject(member.kind).createClient(w.clientContext(member.name), target, member.options);
     // Each member on a host of its own, as a fleet of devices is: its own ports, its own path.
     const host = w.sim?.addHost(`client-${member.index}`, memberAddress(member.index));
+    if (host) hosts.set(member.name, host);
     clients.set(member.name, w.addClient(create, { host }));
   }
-  const targets: FleetTargets = { members, clients, servers: [...servers.values()], rng: w.rng.fork('fleet') };
+  const partition = (member: FleetMember, down: boolean) => {
+    const host = hosts.get(member.name);
+    if (!w.sim || !host || !serverHost) throw new FlatlineError('FLATLINE_ERR_SCENARIO', 'a partition step cuts paths of the simulated network; this fleet runs on kernel sockets (drop network.substrate "kernel" or --network kernel)');
+    w.sim.path(host, serverHost).conditions.down = down;
+    w.sim.path(serverHost, host).conditions.down = down;
+  };
+  const targets: FleetTargets = { members, clients, servers: [...servers.values()], rng: w.rng.fork('fleet'), partition };
   await playFleetTimeline(w, scenario.timeline, targets);
   return { roster: new Map(members.map((m) => [m.name, m.kind])) };
 }

@@ -26,6 +26,9 @@ export const fleetStepSchema = tagged(
     /** Every server of the fleet goes down: crash (FIN, no goodbye), graceful (goodbye, then FIN) or reset (RST). */
     strict({ at, do: v.literal('stop-server'), mode: v.optional(word(['graceful', 'crash', 'reset'], 'a stop mode')) }, 'a stop-server step'),
     strict({ at, do: v.literal('start-server') }, 'a start-server step'),
+    /** The share's paths to and from the servers go silent both ways (simulated network only), until a heal step. */
+    strict({ at, do: v.literal('partition'), share }, 'a partition step'),
+    strict({ at, do: v.literal('heal'), share }, 'a heal step'),
   ],
   'a fleet step',
 );
@@ -37,6 +40,8 @@ export interface FleetTargets {
   servers: readonly ReferenceServer[];
   /** Where a percentage share's seeded choice of members comes from. */
   rng: Rng;
+  /** Cuts (or restores) a member's paths to and from the servers. */
+  partition(member: FleetMember, down: boolean): void;
 }
 
 export async function applyFleetStep(world: World, step: FleetStep, targets: FleetTargets): Promise<void> {
@@ -63,6 +68,10 @@ export async function applyFleetStep(world: World, step: FleetStep, targets: Fle
       return;
     case 'start-server':
       await Promise.all(targets.servers.map((s) => s.start()));
+      return;
+    case 'partition':
+    case 'heal':
+      for (const { member } of chosen(step.share)) targets.partition(member, step.do === 'partition');
       return;
   }
 }

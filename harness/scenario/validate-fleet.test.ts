@@ -47,6 +47,7 @@ describe('a fleet scenario that is wrong says what and where', () => {
     ['a share for a kind not in the fleet', { timeline: [{ at: 0, do: 'connect', share: 'ws' }] }, 'timeline[0].share: "ws" is neither a percentage like "10%" nor a subject kind of this fleet (tcp)'],
     ['a share above 100%', { timeline: [{ at: 0, do: 'connect', share: '150%' }] }, 'timeline[0].share: "150%": a share is above 0% and at most 100%'],
     ['a share that rounds to no client', { timeline: [{ at: 0, do: 'connect', share: '0.1%' }] }, 'timeline[0].share: 0.1% of 100 clients is no client; give a larger share'],
+    ['a partition of a share the fleet lacks', { timeline: [{ at: 0, do: 'partition', share: 'mqttjs' }] }, 'timeline[0].share: "mqttjs" is neither a percentage like "10%" nor a subject kind of this fleet (tcp)'],
     ['a share on a server step', { timeline: [{ at: 0, do: 'stop-server', share: '10%' }] }, 'timeline[0].share: unknown field'],
     ['a single-client check', { checks: [{ check: 'backoff' }] }, 'checks[0]: the backoff check judges one client; a fleet is judged with herd and delivery'],
     ['a herd check for a kind not in the fleet', { checks: [{ check: 'herd', subject: 'ws' }] }, 'checks[0].subject: "ws" is not a subject kind of this fleet (tcp)'],

@@ -6,7 +6,7 @@ import { FlatlineError } from '../../util/errors.ts';
  * The page's own browser code, in load order: plain scripts sharing one function scope (they are
  * concatenated into a single inline script), each one concern.
  */
-const PAGE_SCRIPTS = ['format.js', 'dom.js', 'charts.js', 'timeline-chart.js', 'backoff-chart.js', 'run-detail.js', 'changes.js', 'overview.js', 'gallery.js', 'heatmap.js', 'main.js'] as const;
+const PAGE_SCRIPTS = ['format.js', 'dom.js', 'charts.js', 'timeline-chart.js', 'backoff-chart.js', 'run-detail.js', 'changes.js', 'overview.js', 'gallery.js', 'fleet.js', 'heatmap.js', 'main.js'] as const;
 
 export interface PageAssets {
   /** uPlot (https://github.com/leeoniya/uPlot), the charting library, minified. */

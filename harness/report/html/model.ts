@@ -4,6 +4,7 @@ import { readableDurations } from '../../util/duration.ts';
 import type { ResultsDiff } from '../diff.ts';
 import { buildBackoff, type BackoffView } from './backoff.ts';
 import { buildDelivery, type DeliveryView } from './delivery.ts';
+import { buildFleetLines, type FleetLine } from './fleet.ts';
 import { buildCaseGrids, type CaseGrid } from './gallery.ts';
 import { buildMatrix, type MatrixGrid } from './matrix.ts';
 import { STATUS_ORDER } from './status-order.ts';
@@ -22,6 +23,8 @@ export interface ReportData {
   matrix: MatrixGrid[];
   /** Cases x subjects, one grid per scenario folder whose matrices over subject compare at least two subjects. */
   gallery: CaseGrid[];
+  /** Every fleet run judged by a herd check: a line each on the fleet page. */
+  fleets: FleetLine[];
   /** What changed since a baseline run, when one was given: shown first. */
   changes: ResultsDiff | null;
   /** What the reader must know about how the report was made (a shard missing from a merge). */
@@ -65,6 +68,7 @@ export function buildReportData(results: ResultsFile, { diff, notes = [] }: Repo
     runs: runs.map(({ run }) => runView(run)),
     matrix: buildMatrix(results.runs),
     gallery: buildCaseGrids(results.runs),
+    fleets: buildFleetLines(results.runs),
     changes: diff ?? null,
     notes,
   };

@@ -6,6 +6,8 @@ const overview = renderOverview(data);
 const runsSection = overview.root.querySelector('.runs-section');
 app.append(overview.root);
 if (data.gallery.length) app.append(renderGallery(data.gallery, data.runs, overview.reveal));
+const fleets = data.fleets.length ? renderFleets(data.fleets, overview.reveal) : null;
+if (fleets) app.append(fleets.root);
 app.append(
   renderMatrix(data.matrix, (ids, label) => {
     overview.showIds(ids, label);
@@ -18,6 +20,7 @@ performance.mark('flatline:overview'); // the benchmark's "usable" moment
 // to one run (a matrix cell's address) opens that one instead.
 const linked = data.runs.find((run) => runHash(run.id) === location.hash);
 requestAnimationFrame(() => {
+  if (fleets) fleets.mount();
   if (linked) overview.reveal(linked.id);
   else overview.open(0);
   document.body.dataset.ready = 'all';

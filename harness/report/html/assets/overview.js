@@ -110,6 +110,7 @@ function header(data) {
         )
       : null,
     data.matrix.length ? h('p', { class: 'jump' }, h('a', { href: '#heartbeat-nat' }, 'Heartbeat × NAT matrix ↓'), ' does the heartbeat keep the NAT mappings alive?') : null,
+    data.fleets.length ? h('p', { class: 'jump' }, h('a', { href: '#fleets' }, 'Fleets ↓'), ` how hard does a fleet hit a restarted server? (${plural(data.fleets.length, 'fleet run')})`) : null,
   );
 }
 
