@@ -44,11 +44,7 @@ describe("seed-xmppframework: XMPPFramework's XMPPAutoPing and XMPPReconnect wit
   it('notices a server that vanished without a FIN at its next ping timeout, then hangs for good: -connect: has no timeout and the close never arrives', async () => {
     sw = await subjectWorld('seed-xmppframework');
     await sw.world.idle(130 * S);
-    sw.proxy.toxics.add({ name: 'vanish', type: 'half_open' });
-    await sw.world.act(() => sw!.server.stop('crash'));
-    await sw.world.idle(5 * MIN);
-    await sw.world.act(() => sw!.server.start());
-    await sw.world.idle(20 * MIN);
+    await sw.vanish(5 * MIN, 20 * MIN);
     expect(sw.events('link.dead')).toMatchObject([{ t: 190 * S, reason: 'XMPPAutoPing timeout: no pong within 10 s' }]);
     expect(times('connect.attempt')).toEqual([0, 192 * S]);
     expect(sw.client.state).toBe('connecting');

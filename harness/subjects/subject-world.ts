@@ -26,6 +26,11 @@ export interface SubjectWorld {
   heal(): void;
   /** Crashes the server and starts it again `downMs` later; resolves with the restart time. */
   restartAfter(downMs: number): Promise<number>;
+  /**
+   * The server vanishes without a FIN (a half_open toxic "vanish", then a crash behind it), comes
+   * back `downMs` later behind the same silence, and `thenMs` more pass.
+   */
+  vanish(downMs: number, thenMs: number): Promise<void>;
   /** Closes the world and fails if a TCP socket or listener outlived it. */
   close(): Promise<void>;
 }
@@ -68,6 +73,13 @@ export async function subjectWorld(kind: string, { seed = 1, connect = true, ser
       await world.idle(downMs);
       await world.act(() => server.start());
       return world.elapsed();
+    },
+    vanish: async (downMs, thenMs) => {
+      proxy.toxics.add({ name: 'vanish', type: 'half_open' });
+      await world.act(() => server.stop('crash'));
+      await world.idle(downMs);
+      await world.act(() => server.start());
+      await world.idle(thenMs);
     },
     close: async () => {
       await world.close();

@@ -60,11 +60,7 @@ describe('xmpp: @xmpp/client 0.14 against the reference XMPP server, defaults un
   it('notices a server that vanished without a FIN 80 s later, then hangs for good: its reconnect meets the same silence and nothing wakes it', async () => {
     sw = await subjectWorld('xmpp');
     await sw.world.idle(130 * S);
-    sw.proxy.toxics.add({ name: 'vanish', type: 'half_open' });
-    await sw.world.act(() => sw!.server.stop('crash'));
-    await sw.world.idle(5 * MIN);
-    await sw.world.act(() => sw!.server.start());
-    await sw.world.idle(20 * MIN);
+    await sw.vanish(5 * MIN, 20 * MIN);
     expect(sw.events('link.dead')).toMatchObject([{ t: 210 * S }]);
     expect(times('connect.attempt')).toEqual([0, 213 * S]);
     expect(sw.client.state).toBe('connecting');
