@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { NatCell } from '../nat/cells.ts';
 import { compareHeartbeat } from '../nat/compare.ts';
-import { findProfile } from '../nat/profiles.ts';
+import { findProfile, NAT_PROFILES } from '../nat/profiles.ts';
 import type { NatSimulation } from '../nat/simulate.ts';
 import { summarize } from '../scenario/results.ts';
 import { fakeRun } from '../../test/support/fake-run.ts';
@@ -35,7 +35,7 @@ describe('flatline nat', () => {
     ]);
     expect(r.out).toContain('\ncn-mobile-unicom   5m            yes          2m        3m10s (silent drop)\n');
     expect(r.out).toContain('\nlinux-conntrack    5d            yes          4d23h57m  3m10s (silent drop)\n');
-    expect(lines.filter((l) => /^[a-z0-9-]+ +\d/.test(l))).toHaveLength(11);
+    expect(lines.filter((l) => /^[a-z0-9-]+ +\d/.test(l))).toHaveLength(NAT_PROFILES.length);
   });
 
   it('makes a table per heartbeat, for the profiles asked for', async () => {

@@ -78,6 +78,28 @@ describe('a NAT with conntrack semantics on the simulated path', () => {
     expect(w.accepted().destroyed).toBe(false);
   });
 
+  it('AWS NAT Gateway (the NAT answers the inside host with RST): the client gets ECONNRESET from the NAT one hop later, the server hears nothing', async () => {
+    const w = await world({ loose: false, filter: true, port: 'random', resetInside: true });
+    await f.clock.advance(TIMEOUT + 1_000);
+    const sentAt = f.clock.now();
+    w.client.write('hello?');
+    const err = await f.clock.run(failure(w.client));
+    expect(err.code).toBe('ECONNRESET');
+    expect(f.clock.now() - sentAt).toBe(20); // phone -> NAT and back, never reaching the server
+    expect(w.events.at(-1)).toMatchObject({ type: 'nat.reset.sent', side: 'inside', to: `10.0.0.2:${w.client.localPort}` });
+    expect(w.serverGot).toEqual([]);
+    expect(w.accepted().destroyed).toBe(false);
+  });
+
+  it('a NAT that resets inside and filters outside: the server writing first after expiry is dropped until it gives up; the client is never told', async () => {
+    const w = await world({ loose: false, filter: true, resetInside: true });
+    await f.clock.advance(TIMEOUT + 1_000);
+    w.accepted().write('push');
+    expect((await f.clock.run(failure(w.accepted()))).code).toBe('ETIMEDOUT');
+    expect(w.types()).not.toContain('nat.reset.sent');
+    expect(w.client.destroyed).toBe(false);
+  });
+
   it('strict router (no pickup, a filter): the client’s bytes are dropped and it retransmits until ETIMEDOUT', async () => {
     const w = await world({ loose: false, filter: true });
     await f.clock.advance(TIMEOUT + 1_000);
@@ -171,5 +193,6 @@ describe('a NAT with conntrack semantics on the simulated path', () => {
     expect(() => f.network.addNat('n2', '203.0.113.2', { ...LINUX, timeoutMs: 2 ** 31 })).toThrow(/timeoutMs/);
     expect(() => f.network.addNat('n3', '203.0.113.3', { ...LINUX, port: 'keep' as never })).toThrow(/port must be "preserve" or "random", got "keep"/);
     expect(() => f.network.addNat('n4', '203.0.113.4', { ...LINUX, refresh: 'inbound' as never })).toThrow(/refresh must be "both" or "outbound"/);
+    expect(() => f.network.addNat('n5', '203.0.113.5', { ...LINUX, resetInside: true })).toThrow(/NAT "n5": resetInside contradicts loose/);
   });
 });

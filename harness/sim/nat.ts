@@ -3,7 +3,7 @@ import type { TraceSink } from '../trace/trace.ts';
 import { FlatlineError } from '../util/errors.ts';
 import type { Rng } from '../util/rng.ts';
 import type { SimNode } from './node.ts';
-import type { Segment } from './segment.ts';
+import { segmentLength, type Segment } from './segment.ts';
 import { EPHEMERAL_PORT_FIRST, EPHEMERAL_PORT_LAST } from './tcp/constants.ts';
 
 /** What an operator configures on a NAT, named as they would name it. */
@@ -29,6 +29,12 @@ export interface NatConfig {
   filter: boolean;
   /** Which packets keep a mapping alive: any (conntrack) or only the inside host's (some carrier NATs). */
   refresh: 'both' | 'outbound';
+  /**
+   * The NAT itself answers an inside packet it has no mapping for with an RST to the inside host
+   * (AWS and Azure NAT gateways), instead of dropping or leaking it. Needs `loose: false`: a
+   * loose NAT picks such a packet up.
+   */
+  resetInside?: boolean;
 }
 
 /**
@@ -165,6 +171,7 @@ export class Nat implements SimNode {
 
   /** A packet of the inside host that no mapping owns and none may be made for. */
   private invalid(seg: Segment): void {
+    if (this.config.resetInside && !seg.rst) return this.answerReset(seg, 'inside');
     if (this.config.filter) {
       this.trace(this.source, 'nat.dropped', { inside: `${seg.src}:${seg.sport}`, remote: `${seg.dst}:${seg.dport}`, why: 'invalid' });
       return;
@@ -180,10 +187,16 @@ export class Nat implements SimNode {
       this.trace(this.source, 'nat.dropped', { remote: `${seg.src}:${seg.sport}`, public: seg.dport, why: 'no mapping' });
       return;
     }
-    this.trace(this.source, 'nat.reset.sent', { to: `${seg.src}:${seg.sport}`, public: seg.dport });
-    const base = { src: this.address, sport: seg.dport, dst: seg.src, dport: seg.sport, wnd: 0, rst: true as const };
-    const len = (seg.data?.length ?? 0) + (seg.syn ? 1 : 0) + (seg.fin ? 1 : 0);
-    this.network.forward(this, seg.ack ? { ...base, seq: seg.ackNo, ackNo: 0 } : { ...base, ack: true, seq: 0, ackNo: seg.seq + len });
+    this.answerReset(seg, 'outside');
+  }
+
+  /** An RST back to the sender of `seg` as if from its peer (RFC 793 reset generation), sent by the NAT. */
+  private answerReset(seg: Segment, side: 'inside' | 'outside'): void {
+    this.trace(this.source, 'nat.reset.sent', { to: `${seg.src}:${seg.sport}`, side, ...(side === 'outside' ? { public: seg.dport } : { remote: `${seg.dst}:${seg.dport}` }) });
+    const base = { src: seg.dst, sport: seg.dport, dst: seg.src, dport: seg.sport, wnd: 0, rst: true as const };
+    const reset = seg.ack ? { ...base, seq: seg.ackNo, ackNo: 0 } : { ...base, ack: true as const, seq: 0, ackNo: seg.seq + segmentLength(seg) };
+    // Outside, the RST leaves from the public address the packet was sent to; inside, it reaches the host as if from its peer.
+    this.network.forward(this, side === 'outside' ? { ...reset, src: this.address } : reset);
   }
 
   private publicPort(insidePort: number): number {
@@ -211,6 +224,9 @@ export function checkNatConfig(config: NatConfig, where: string): Required<NatCo
   };
   if (typeof config.loose !== 'boolean') throw new FlatlineError('FLATLINE_ERR_CONFIG', `${where}: loose must be true or false, got ${JSON.stringify(config.loose)}`);
   if (typeof config.filter !== 'boolean') throw new FlatlineError('FLATLINE_ERR_CONFIG', `${where}: filter must be true or false, got ${JSON.stringify(config.filter)}`);
+  const resetInside = config.resetInside ?? false;
+  if (typeof resetInside !== 'boolean') throw new FlatlineError('FLATLINE_ERR_CONFIG', `${where}: resetInside must be true or false, got ${JSON.stringify(config.resetInside)}`);
+  if (resetInside && config.loose) throw new FlatlineError('FLATLINE_ERR_CONFIG', `${where}: resetInside contradicts loose: a loose NAT picks the inside host's packet up instead of resetting it; set loose: false`);
   const timeoutMs = timeout(config.timeoutMs, 'timeoutMs');
   return {
     timeoutMs,
@@ -220,6 +236,7 @@ export function checkNatConfig(config: NatConfig, where: string): Required<NatCo
     port: oneOf(config.port, 'port', ['preserve', 'random'] as const),
     filter: config.filter,
     refresh: oneOf(config.refresh, 'refresh', ['both', 'outbound'] as const),
+    resetInside,
   };
 }
 
