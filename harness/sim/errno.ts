@@ -1,6 +1,6 @@
 import os from 'node:os';
 
-export type SimErrorCode = 'ECONNREFUSED' | 'ECONNRESET' | 'ETIMEDOUT' | 'EPIPE' | 'EHOSTUNREACH' | 'EADDRINUSE' | 'EADDRNOTAVAIL';
+export type SimErrorCode = 'ECONNREFUSED' | 'ECONNRESET' | 'ECONNABORTED' | 'ETIMEDOUT' | 'EPIPE' | 'EHOSTUNREACH' | 'EADDRINUSE' | 'EADDRNOTAVAIL';
 
 /**
  * The error objects node's net module raises for a failed system call, shape for shape

@@ -14,6 +14,9 @@ export interface HostListener {
   accept(conn: TcpConnection): void;
 }
 
+/** How a listener that stopped accepting turns a SYN away (see Host.stopAccepting). */
+export type DoorMode = 'refuse' | 'drop';
+
 export const WILDCARDS = new Set(['0.0.0.0', '::', '']);
 export const isLoopback = (address: string) => address === '::1' || address.startsWith('127.') || address === 'localhost' || address === '::ffff:127.0.0.1';
 
@@ -32,6 +35,8 @@ export class Host implements TcpHost, SimNode {
   private nextIss = 1_000;
   /** Local ports of connections this host opened. */
   private readonly ephemeral = new Set<number>();
+  /** Listening ports that take no new connections for now, and how they turn a SYN away. */
+  private readonly closedDoors = new Map<number, DoorMode>();
 
   constructor(
     readonly name: string,
@@ -85,6 +90,28 @@ export class Host implements TcpHost, SimNode {
     this.ephemeral.clear();
   }
 
+  /**
+   * The listener on `port` takes no new connections while its established ones live on.
+   * `refuse`: as a closed listener, every SYN is answered RST (ECONNREFUSED one round trip later).
+   * `drop`: as a full accept queue, every SYN is dropped (tcp_conn_request(), net/ipv4/tcp_input.c:
+   * sk_acceptq_is_full() -> drop, with the default tcp_abort_on_overflow = 0), so the client
+   * retries on its SYN timer until ETIMEDOUT.
+   */
+  stopAccepting(port: number, mode: DoorMode): void {
+    this.closedDoors.set(port, mode);
+  }
+
+  resumeAccepting(port: number): void {
+    this.closedDoors.delete(port);
+  }
+
+  /** Kills every connection on local `port` at once (`ss -K sport = :port`): each peer gets an RST. */
+  abortConnections(port: number): number {
+    const victims = [...this.connections.values()].filter((c) => c.local.port === port);
+    for (const conn of victims) conn.abort();
+    return victims.length;
+  }
+
   /** Opens a connection to `remote`; the SYN leaves at once. */
   connect(remote: Endpoint, localAddress?: string): TcpConnection {
     const address = localAddress && !WILDCARDS.has(localAddress) ? localAddress : isLoopback(remote.address) ? '127.0.0.1' : this.address;
@@ -102,7 +129,9 @@ export class Host implements TcpHost, SimNode {
     const conn = this.connections.get(tupleKey(local, remote));
     if (conn && !(this.listenerFor(seg.dst, seg.dport) && conn.yieldsTo(seg))) return conn.receive(seg);
     if (seg.rst) return;
-    const listener = seg.syn && !seg.ack ? this.listenerFor(seg.dst, seg.dport) : undefined;
+    const door = this.closedDoors.get(seg.dport);
+    if (door === 'drop' && seg.syn && !seg.ack) return;
+    const listener = seg.syn && !seg.ack && door === undefined ? this.listenerFor(seg.dst, seg.dport) : undefined;
     if (!listener) return this.answerReset(seg);
     // A full SYN queue drops the SYN: the client retries on its own timer (tcp_conn_request()).
     const pending = this.pending.get(seg.dport) ?? 0;

@@ -12,9 +12,17 @@ export interface PathConditions {
   loss: number;
   /** A partition: every packet is dropped without a trace. */
   down: boolean;
+  /**
+   * Link rate in KB/s (1 KB = 1000 bytes, as Toxiproxy's bandwidth toxic counts, so bytes per ms);
+   * 0 is unlimited. A packet takes its wire size / rate to serialise, queued behind the ones before it.
+   */
+  bandwidth: number;
 }
 
-export const CLEAR_PATH: Readonly<PathConditions> = { latencyMs: 0, jitterMs: 0, loss: 0, down: false };
+export const CLEAR_PATH: Readonly<PathConditions> = { latencyMs: 0, jitterMs: 0, loss: 0, down: false, bandwidth: 0 };
+
+/** IPv4 and TCP headers without options, RFC 791 and RFC 793: 20 bytes each, on the wire with every segment. */
+const HEADER_BYTES = 40;
 
 /**
  * One direction between two nodes (hosts, NATs). Each packet's arrival is a timer on the world's clock, so a
@@ -27,6 +35,8 @@ export class Path {
   sent = 0;
   dropped = 0;
   private lastArrival = 0;
+  /** When the link finishes serialising what it was given (with a bandwidth). */
+  private linkFreeAt = 0;
 
   constructor(
     readonly name: string,
@@ -37,14 +47,19 @@ export class Path {
 
   send(seg: Segment): void {
     this.sent++;
-    const { latencyMs, jitterMs, loss, down } = this.conditions;
+    const { latencyMs, jitterMs, loss, down, bandwidth } = this.conditions;
     if (down || (loss > 0 && this.rng.next() < loss)) {
       this.dropped++;
       return;
     }
     const now = this.clock.now();
+    let sent = now;
+    if (bandwidth > 0) {
+      this.linkFreeAt = Math.max(now, this.linkFreeAt) + (HEADER_BYTES + (seg.data?.length ?? 0)) / bandwidth;
+      sent = Math.ceil(this.linkFreeAt);
+    }
     const delay = latencyMs + (jitterMs > 0 ? Math.floor(this.rng.next() * jitterMs) : 0);
-    const at = Math.max(now + delay, this.lastArrival);
+    const at = Math.max(sent + delay, this.lastArrival);
     this.lastArrival = at;
     // With no delay the packet must arrive even while nobody moves the clock (a server's start()
     // awaited with time standing still talks to itself over loopback): an immediate does that.

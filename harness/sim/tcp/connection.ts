@@ -192,6 +192,16 @@ export class TcpConnection {
     this.clock.clearTimeout(this.timeWaitTimer);
   }
 
+  /**
+   * The kernel kills the socket under its application (Linux tcp_abort(), net/ipv4/tcp.c, as
+   * `ss -K` does): the peer gets an RST, the application ECONNABORTED.
+   */
+  abort(): void {
+    if (this.state === 'CLOSED') return;
+    if (this.state !== 'SYN_SENT') this.emit({ rst: true, ack: true, seq: this.sndNxt });
+    this.fail('ECONNABORTED', 'read');
+  }
+
   /** resetAndDestroy(): an RST now, whatever is queued. */
   reset(): void {
     if (this.state === 'CLOSED') return;
