@@ -18,6 +18,7 @@
 import { checkBackoff } from './checks/backoff.ts';
 import { checkDelivery } from './checks/delivery.ts';
 import { checkDetection } from './checks/detection.ts';
+import { isLiveExpiry } from './checks/keepalive.ts';
 import type { Verdict } from './checks/verdict.ts';
 import type { Guarantee } from './trace/events.ts';
 import { backoffExpectationSchema, toBackoffExpectation, toMoment, type BackoffExpectationSpec } from './scenario/judge.ts';
@@ -54,7 +55,7 @@ function fromVerdict(run: RunResult, verdict: Verdict, what: string): MatcherRes
  * added. A NAT toxic is no fault when it is added, only when its mapping expires.
  */
 function firstFault(run: RunResult): MomentSpec | undefined {
-  const fault = run.trace.find((e) => e.type === 'nat.expired' || (e.type === 'toxic.added' && e.toxicType !== 'nat_idle'));
+  const fault = run.trace.find((e) => isLiveExpiry(e) || (e.type === 'toxic.added' && e.toxicType !== 'nat_idle'));
   return fault === undefined ? undefined : fault.t;
 }
 

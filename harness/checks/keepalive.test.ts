@@ -35,6 +35,34 @@ describe('checkKeepalive', () => {
     expect(v.summary).toBe('broke after 9m of 15m: 1 link.dead, 1 reconnect');
   });
 
+  it('on the sim NAT, an expiry the client\'s next packet picks up on the same port is no break, and the summary says the verdict rests on it', () => {
+    const trace = merge(rows(C, heartbeats(1_000_000)), rows('nat:subject', [[200_000, 'nat.expired', { transparent: true, next: 'the client\'s next packet re-creates it on the same port (loose pickup): the connection goes on' }], [360_000, 'nat.mapping.created', { by: 'pickup' }]]));
+    const v = checkKeepalive(trace, { client: C, windowMs: 3 * NAT });
+    expect(v.status).toBe('pass');
+    expect(v.summary).toBe('survived 15m idle: no link.dead, no reconnect; the NAT mapping expired 1 time and was picked up again each time (loose conntrack, port kept: the verdict rests on those expiry semantics)');
+    expect(v.measured).toMatchObject({ natExpiries: 0, natPickups: 1 });
+  });
+
+  it('on the sim NAT, the server speaking first after expiry breaks the connection: the NAT resets the server\'s end and the client never hears', () => {
+    const trace = merge(rows(C, [[1_000, 'connected', { attempt: 0 }], [1_000_000, 'heartbeat.sent']]), rows('nat:subject', [[301_000, 'nat.expired', { transparent: true }], [400_000, 'nat.reset.sent', { side: 'outside' }]]));
+    const v = checkKeepalive(trace, { client: C, windowMs: 3 * NAT });
+    expect(v.status).toBe('fail');
+    expect(v.summary).toBe(`broke after 6m39s of 15m: the NAT reset the server's end and ${C} never noticed`);
+  });
+
+  it('on the sim NAT, the expiry of a connection that had closed already (its FIN seen) is housekeeping, no break; a live one says what it meant', () => {
+    const trace = merge(
+      rows(C, heartbeats(1_000_000)),
+      rows('nat:subject', [
+        [120_000, 'nat.expired', { state: 'fin', transparent: false }],
+        [400_000, 'nat.expired', { state: 'established', transparent: false, next: 'every later packet is dropped' }],
+      ]),
+    );
+    const v = checkKeepalive(trace, { client: C, windowMs: 3 * NAT });
+    expect(v.summary).toBe(`broke after 6m39s of 15m: the NAT mapping expired and ${C} never noticed`);
+    expect(v.measured).toMatchObject({ natExpiries: 1, natExpiry: 'every later packet is dropped' });
+  });
+
   it('fails when the NAT mapping expires under a client that never notices (no heartbeat)', () => {
     const silent = merge(rows(C, [[1_000, 'connected', { attempt: 0 }]]), rows('link:server#1', [[301_000, 'nat.expired', { idleMs: NAT }], [1_000_000, 'link.opened']]));
     const v = checkKeepalive(silent, { client: C, windowMs: 3 * NAT });

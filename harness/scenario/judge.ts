@@ -88,6 +88,8 @@ export function toMoment(spec: MomentSpec, where: string): Moment {
 
 /** The idle timeout of the first NAT in the trace (a nat_idle toxic), which a keep-alive window is a multiple of. */
 export function natTimeoutOf(events: readonly TraceEvent[]): number | undefined {
+  const simNat = events.find((e) => e.type === 'nat.placed');
+  if (typeof simNat?.timeoutMs === 'number') return simNat.timeoutMs;
   const nat = events.find((e) => e.type === 'toxic.added' && e.toxicType === 'nat_idle');
   const timeout = (nat?.attributes as { timeout?: unknown } | undefined)?.timeout;
   return typeof timeout === 'number' ? timeout : undefined;

@@ -1,6 +1,5 @@
 import { realTimers } from '../clock/clock.ts';
 import { ScaledClock } from '../clock/scaled-clock.ts';
-import { findProfile, toNatIdleAttributes } from '../nat/profiles.ts';
 import { toMs } from '../util/duration.ts';
 import { FlatlineError, isFlatlineError } from '../util/errors.ts';
 import { embeddedFaults, remoteFaults, type FaultSetup, type RemoteToxiproxy } from './fault-setup.ts';
@@ -13,10 +12,13 @@ import { playFleet } from './fleet-run.ts';
 import { fleetKinds } from '../fleet/members.ts';
 import type { FleetRoster } from './judge.ts';
 import type { SubjectPromises } from './subjects.ts';
-import { applyStep, type Step, type StepTargets } from './steps.ts';
+import { natIdleFor } from './nat-spec.ts';
+import { simNetworkFaults } from './network-faults.ts';
+import { placeSubject } from './topology.ts';
+import { applyStep, refuseNetworkStepsOnKernel, type Step, type StepTargets } from './steps.ts';
 import { findSubject } from './subjects.ts';
 import '../subjects/index.ts'; // registers the gallery subjects (rws, socketio, the seed articles' clients)
-import { validateScenario } from './validate.ts';
+import { natProblems, validateScenario } from './validate.ts';
 import { CLOSE_LIMIT_MS, World, type NetworkSubstrate } from './world.ts';
 
 export interface RunOptions {
@@ -89,6 +91,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       allowOutsideInVirtualTime: options.allowExternalInVirtualTime,
     });
     const w = world;
+    if (!w.sim) refuseNetworkStepsOnKernel(scenario.timeline);
     watchdog = realTimers.setTimeout(
       () => w.abort(new FlatlineError('FLATLINE_ERR_CLOCK_LIMIT', `watchdog: the run took more than ${wallLimitMs / 1000} s of real time; it hangs or busy-loops`)),
       wallLimitMs,
@@ -138,9 +141,15 @@ async function playSingle(w: World, scenario: SingleScenario, options: RunOption
   const setup = options.remote ? await remoteFaults(w, server, SERVER, options.remote) : await embeddedFaults(w, server, SERVER);
   onSetup(setup);
   const { faults } = setup;
-  for (const toxic of initialToxics(scenario.network)) await w.act(() => faults.addToxic(SERVER, toxic));
-  const client = w.addClient(subject.createClient(w.clientContext(SUBJECT), setup.target, subjectOptions));
-  await playTimeline(w, scenario.timeline, { client, server, faults, proxy: SERVER });
+  const where = `${options.file}: scenario ${JSON.stringify(scenario.name)}`;
+  const sim = w.sim;
+  // On the simulated network the NAT is a middlebox in front of the subject's host; on kernel sockets the nat_idle toxic plays it.
+  const place = sim && natProblems(() => placeSubject(sim, setup.target.port, scenario.network?.nat, w.trace.sink), where);
+  for (const toxic of initialToxics(scenario.network, where, !place)) await w.act(() => faults.addToxic(SERVER, toxic));
+  const target = place?.target ?? setup.target;
+  const client = w.addClient(() => subject.createClient(w.clientContext(SUBJECT), target, subjectOptions), { host: place?.host });
+  const network = place && simNetworkFaults({ network: sim, subject: place.host, server: sim.defaultHost, door: target, nat: place.nat, trace: w.trace.sink });
+  await playTimeline(w, scenario.timeline, { client, server, faults, proxy: SERVER, network });
   return { promised: promises };
 }
 
@@ -165,17 +174,11 @@ async function playTimeline(world: World, timeline: Step[], targets: StepTargets
   }
 }
 
-/** The network's starting toxics; a NAT profile becomes the nat_idle toxic "nat". */
-function initialToxics(network: NetworkSpec | undefined) {
+/** The network's starting toxics; on kernel sockets a NAT becomes the nat_idle toxic "nat". */
+function initialToxics(network: NetworkSpec | undefined, where: string, natIdle: boolean) {
   const toxics = [...(network?.toxics ?? [])];
   const nat = network?.nat;
-  if (nat !== undefined) {
-    const attributes =
-      typeof nat === 'string'
-        ? { ...toNatIdleAttributes(findProfile(nat)) }
-        : { timeout: toMs(nat.timeout, 'network.nat.timeout'), refresh: nat.refresh ?? 'both', on_expiry: nat.on_expiry ?? 'drop' };
-    toxics.push({ name: 'nat', type: 'nat_idle', stream: 'downstream', attributes });
-  }
+  if (nat !== undefined && natIdle) toxics.push({ name: 'nat', type: 'nat_idle', stream: 'downstream', attributes: { ...natProblems(() => natIdleFor(nat), where) } });
   return toxics;
 }
 

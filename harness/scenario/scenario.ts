@@ -1,9 +1,9 @@
 import * as v from 'valibot';
-import { NAT_PROFILES } from '../nat/profiles.ts';
 import { toxicInputSchema } from '../net/toxic-schema.ts';
 import { heartbeatOptionsSchema } from '../policy/heartbeat.ts';
 import { count, flag, positiveDuration, strict, text, word } from '../schema/kit.ts';
 import { checkSchema } from './judge.ts';
+import { natSpecSchema } from './nat-spec.ts';
 import { stepSchema } from './steps.ts';
 import { fleetStepSchema } from './fleet-steps.ts';
 import { fleetSchema } from '../fleet/schema.ts';
@@ -33,18 +33,13 @@ export const serverSchema = strict(
 );
 export type ServerSpec = v.InferInput<typeof serverSchema>;
 
-const natProfile = word(NAT_PROFILES.map((p) => p.id) as [string, ...string[]], 'a NAT profile (see `flatline nat`)');
-const natAttributes = strict(
-  { timeout: positiveDuration, refresh: v.optional(word(['both', 'upstream', 'downstream'], 'a refresh direction')), on_expiry: v.optional(word(['drop', 'reset', 'reset_both'], 'an expiry action')) },
-  'a NAT',
-);
 
 export const networkSchema = strict(
   {
     /** Toxics present from the start, in Toxiproxy's JSON shape. */
     toxics: v.optional(v.array(toxicInputSchema, 'must be a list of toxics')),
-    /** A NAT profile id (see `flatline nat`) or nat_idle attributes, applied from the start as toxic "nat". */
-    nat: v.optional(v.lazy((input) => (typeof input === 'string' ? natProfile : natAttributes))),
+    /** The subject's NAT: a profile id (see `flatline nat`) or attributes (see nat-spec.ts). */
+    nat: v.optional(natSpecSchema),
     /** What carries the bytes for this scenario, whatever `--network` says (see README, "Two substrates"). */
     substrate: v.optional(word([...NETWORK_SUBSTRATES], 'a substrate')),
   },

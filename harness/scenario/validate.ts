@@ -4,6 +4,7 @@ import { toMs } from '../util/duration.ts';
 import { FlatlineError } from '../util/errors.ts';
 import { SINGLE_CLIENT_CHECKS } from './judge.ts';
 import { scenarioSchema, type FleetScenario, type Scenario } from './scenario.ts';
+import { checkNatSpec, NatSpecProblem } from './nat-spec.ts';
 import { findSubject } from './subjects.ts';
 
 /**
@@ -32,6 +33,8 @@ export function validateScenario(s: Scenario, file?: string): void {
   };
   if (scenario.fleet) validateFleet(scenario, bad, checkOptions);
   else checkOptions(scenario.subject.kind, (scenario.subject.options ?? {}) as Record<string, unknown>, 'subject.kind', 'subject.options');
+  const nat = scenario.network?.nat;
+  if (nat !== undefined) natProblems(() => checkNatSpec(nat), where);
   const horizon = toMs(scenario.horizon);
   scenario.timeline.forEach((step, i) => {
     if (toMs(step.at) > horizon) throw bad(`timeline[${i}].at ${JSON.stringify(step.at)} is after the horizon ${JSON.stringify(scenario.horizon)}; move it earlier or extend the horizon`);
@@ -53,4 +56,14 @@ function validateFleet(scenario: FleetScenario, bad: (what: string) => Error, ch
       throw bad(`checks[${i}].subject: "${check.subject}" is not a subject kind of this fleet (${kinds.join(', ')})`);
     }
   });
+}
+
+/** Runs `check`, turning a problem with network.nat into the scenario's error. */
+export function natProblems<T>(check: () => T, where: string): T {
+  try {
+    return check();
+  } catch (err) {
+    if (err instanceof NatSpecProblem) throw new FlatlineError('FLATLINE_ERR_SCENARIO', `${where}: ${err.message}`);
+    throw err;
+  }
 }

@@ -183,7 +183,8 @@ export class World {
   /** Starts `server` and puts a proxy in front of it, named after the server unless `proxyName` says otherwise. */
   async addServer(server: ReferenceServer, proxyName = server.name): Promise<Proxy> {
     await this.startServer(server);
-    return this.act(() => this.network.create({ name: proxyName, listen: '127.0.0.1:0', upstream: `127.0.0.1:${server.port}` }));
+    // On the simulated network the proxy listens on its host's address, so the other hosts reach it too (a subject on its own host).
+    return this.act(() => this.network.create({ name: proxyName, listen: `${this.sim?.defaultHost.address ?? '127.0.0.1'}:0`, upstream: `127.0.0.1:${server.port}` }));
   }
 
   /** Starts `server` with no proxy of the world's own (a remote Toxiproxy fronts it). */

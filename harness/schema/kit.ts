@@ -59,6 +59,21 @@ export const positiveDuration = v.pipe(
 );
 
 /** A number with bounds, saying what it counts and, when it is out of them, which bound it broke. */
+/** The longest a timer can wait: setTimeout's 2^31 - 1 ms (about 24.8 days). */
+const TIMER_MAX_MS = 2 ** 31 - 1;
+
+/** A positive duration a timer can hold (a NAT timeout, a path latency): at most 2^31 - 1 ms. */
+export const timerDuration = v.pipe(
+  positiveDuration,
+  v.check((d) => toMs(d) <= TIMER_MAX_MS, (issue) => `must be at most ${TIMER_MAX_MS} ms (about 24.8 days, the longest a timer can wait; got ${issue.received})`),
+);
+
+/** Like timerDuration, but 0 is allowed (no latency). */
+export const timerDelay = v.pipe(
+  duration,
+  v.check((d) => toMs(d) <= TIMER_MAX_MS, (issue) => `must be at most ${TIMER_MAX_MS} ms (about 24.8 days, the longest a timer can wait; got ${issue.received})`),
+);
+
 export function count(what: string, { min = 0, max = Number.MAX_SAFE_INTEGER, integer = true }: { min?: number; max?: number; integer?: boolean } = {}) {
   const kind = `${integer ? 'a whole number' : 'a number'} of ${what}`;
   // a small range reads best whole; a huge ceiling (a timer's 2^31-1 ms) only matters when it is passed

@@ -166,7 +166,8 @@ export class Nat implements SimNode {
     this.byInside.delete(insideKey(m.privateAddress, m.privatePort, m.remote, m.remotePort));
     this.byOutside.delete(outsideKey(m.publicPort, m.remote, m.remotePort));
     this.usedPorts.delete(m.publicPort);
-    this.trace(this.source, 'nat.expired', { inside: `${m.privateAddress}:${m.privatePort}`, public: m.publicPort, remote: `${m.remote}:${m.remotePort}` });
+    const next = afterExpiry(this.config);
+    this.trace(this.source, 'nat.expired', { inside: `${m.privateAddress}:${m.privatePort}`, public: m.publicPort, remote: `${m.remote}:${m.remotePort}`, state: m.state, transparent: next.transparent, next: next.text });
   }
 
   /** A packet of the inside host that no mapping owns and none may be made for. */
@@ -208,6 +209,17 @@ export class Nat implements SimNode {
     }
     throw new FlatlineError('FLATLINE_ERR_CONFIG', `NAT "${this.name}" has no public port left (${this.usedPorts.size} mappings)`);
   }
+}
+
+/**
+ * What an expiry means, for the trace and the verdicts that read it: only a loose NAT that keeps
+ * the port makes it transparent to the inside host's next packet (the server's, first, still
+ * meets an RST or a drop).
+ */
+function afterExpiry(c: Required<NatConfig>): { transparent: boolean; text: string } {
+  if (c.loose) return c.port === 'preserve' ? { transparent: true, text: 'the client\'s next packet re-creates it on the same port (loose pickup): the connection goes on' } : { transparent: false, text: 'the client\'s next packet re-creates it on a new port: the server answers RST' };
+  if (c.resetInside) return { transparent: false, text: 'the NAT answers the client\'s next packet with RST' };
+  return { transparent: false, text: c.filter ? 'every later packet is dropped: each end retransmits until ETIMEDOUT' : 'the client\'s later packets leak un-NATed and no answer comes' };
 }
 
 /** A NAT's settings, checked: every field named in the error with what to write instead. */

@@ -92,6 +92,42 @@ describe('the timeline of a run', () => {
     });
   });
 
+  it('shades path faults and a server that stops accepting, and marks what the NAT did and to whom', () => {
+    const network = merge(
+      rows('network', [
+        [10_000, 'path.partitioned', { direction: 'both' }],
+        [20_000, 'path.changed', { direction: 'upstream', latencyMs: 200, loss: 0.1 }],
+        [30_000, 'path.healed'],
+        [40_000, 'server.accepting.stopped', { mode: 'drop' }],
+        [50_000, 'server.accepting.resumed'],
+        [55_000, 'server.connections.reset', { count: 3 }],
+      ]),
+      rows('nat:subject', [
+        [0, 'nat.placed', { timeoutMs: 300_000, loose: false, filter: true }],
+        [0, 'nat.mapping.created', { by: 'syn' }],
+        [60_000, 'nat.expired'],
+        [70_000, 'nat.mapping.created', { by: 'pickup' }],
+        [80_000, 'nat.reset.sent', { side: 'inside' }],
+        [90_000, 'nat.reset.sent', { side: 'outside' }],
+      ]),
+    );
+    expect(faultSpans(network, 100_000).throughout).toEqual(['NAT 5m (silent drop)']);
+    expect(faultSpans(network, 100_000).faults).toEqual([
+      { from: 10_000, to: 20_000, kind: 'path', label: 'partition (both)' },
+      { from: 20_000, to: 30_000, kind: 'path', label: 'path: latency 200ms, loss 0.1 (upstream)' },
+      { from: 40_000, to: 50_000, kind: 'server', label: 'server not accepting (drop)' },
+    ]);
+    const marks = markSeries(network, C, 100_000);
+    expect(marks.map((m) => [m.label, m.dt])).toEqual([
+      ['NAT mapping created', [0]],
+      ['NAT mapping expired', [60]],
+      ['NAT mapping re-created (picked up mid-stream)', [70]],
+      ['NAT sent RST to the client', [80]],
+      ['NAT sent RST to the server', [90]],
+      ['server connections reset', [55]],
+    ]);
+  });
+
   it('counts marks per kind: client events of the client followed, server and network events of any source', () => {
     const marks = Object.fromEntries(markSeries(trace, C, 600_000).map((m) => [m.kind, m]));
     expect(Object.keys(marks)).toEqual(['heartbeat.sent', 'heartbeat.reply', 'link.dead', 'reconnect', 'nat.expired', 'message.sent', 'message.delivered']);

@@ -3,6 +3,7 @@ import type { Verdict } from '../../checks/verdict.ts';
 import type { ClientState } from '../../trace/events.ts';
 import type { RunResult } from '../../scenario/results.ts';
 import type { TraceEvent } from '../../trace/trace.ts';
+import { formatMs } from '../../util/duration.ts';
 import { packTimes, THIN_BUCKETS, thinTimes } from './thin.ts';
 
 /** Horizontal lanes of the timeline, top to bottom; the connection lane holds the state bands. */
@@ -33,7 +34,7 @@ export interface FaultSpan {
   from: number;
   to: number;
   label: string;
-  kind: 'toxic' | 'server' | 'proxy';
+  kind: 'toxic' | 'server' | 'proxy' | 'path';
 }
 
 /** A moment a verdict points at: where the link died, where the client noticed. */
@@ -72,7 +73,13 @@ const MARKS: readonly MarkDefinition[] = [
   { kind: 'link.dead', label: 'link declared dead', lane: 'link', ofClient: true, type: 'link.dead' },
   { kind: 'reconnect', label: 'reconnect attempt', lane: 'link', ofClient: true, type: 'connect.attempt', where: (e) => Number(e.attempt) > 0 },
   { kind: 'gave_up', label: 'gave up reconnecting', lane: 'link', ofClient: true, type: 'reconnect.gave_up' },
+  { kind: 'nat.mapping.created', label: 'NAT mapping created', lane: 'network', ofClient: false, type: 'nat.mapping.created', where: (e) => e.by !== 'pickup' },
   { kind: 'nat.expired', label: 'NAT mapping expired', lane: 'network', ofClient: false, type: 'nat.expired' },
+  { kind: 'nat.mapping.recreated', label: 'NAT mapping re-created (picked up mid-stream)', lane: 'network', ofClient: false, type: 'nat.mapping.created', where: (e) => e.by === 'pickup' },
+  { kind: 'nat.reset.client', label: 'NAT sent RST to the client', lane: 'network', ofClient: false, type: 'nat.reset.sent', where: (e) => e.side === 'inside' },
+  { kind: 'nat.reset.server', label: 'NAT sent RST to the server', lane: 'network', ofClient: false, type: 'nat.reset.sent', where: (e) => e.side === 'outside' },
+  { kind: 'nat.flushed', label: 'NAT flushed', lane: 'network', ofClient: false, type: 'nat.flushed' },
+  { kind: 'connections.reset', label: 'server connections reset', lane: 'network', ofClient: false, type: 'server.connections.reset' },
   { kind: 'half_open.cut', label: 'half-open cut', lane: 'network', ofClient: false, type: 'half_open.cut' },
   { kind: 'message.sent', label: 'message sent', lane: 'messages', ofClient: true, type: 'message.sent' },
   { kind: 'message.delivered', label: 'message delivered', lane: 'messages', ofClient: false, type: 'message.delivered' },
@@ -166,11 +173,32 @@ export function faultSpans(trace: readonly TraceEvent[], endMs: number): { fault
     else if (e.type === 'server.started') end(`${e.source} down`, e.t);
     else if (e.type === 'proxy.disabled') begin(`${e.source} disabled`, { from: e.t, kind: 'proxy', label: 'proxy disabled' });
     else if (e.type === 'proxy.enabled') end(`${e.source} disabled`, e.t);
+    else if (e.type === 'nat.placed') begin(`${e.source} nat`, { from: e.t, kind: 'path', label: natLabel(e) });
+    else if (e.type === 'server.accepting.stopped') begin('server door', { from: e.t, kind: 'server', label: `server not accepting (${String(e.mode)})` });
+    else if (e.type === 'server.accepting.resumed') end('server door', e.t);
+    else if (e.type === 'path.partitioned' || e.type === 'path.changed') {
+      end('path', e.t); // a change replaces the fault before it
+      begin('path', { from: e.t, kind: 'path', label: pathLabel(e) });
+    } else if (e.type === 'path.healed') end('path', e.t);
   }
   for (const span of open.values()) spans.push({ ...span, to: endMs });
   spans.sort((a, b) => a.from - b.from);
   const whole = (s: FaultSpan) => s.from === 0 && s.to >= endMs;
   return { faults: spans.filter((s) => !whole(s)), throughout: spans.filter(whole).map((s) => s.label) };
+}
+
+/** "NAT linux-conntrack", "NAT 5m (loose, port preserve, no filter)". */
+function natLabel(e: TraceEvent): string {
+  if (typeof e.profile === 'string') return `NAT ${e.profile}`;
+  const how = e.loose ? `loose, port ${String(e.port)}` : e.resetInside ? 'RST from the NAT' : e.filter ? 'silent drop' : 'no pickup, leaks';
+  return `NAT ${formatMs(Number(e.timeoutMs))} (${how})`;
+}
+
+/** "partition (both)", "path: latency 200ms, loss 0.1 (upstream)". */
+function pathLabel(e: TraceEvent): string {
+  if (e.type === 'path.partitioned') return `partition (${String(e.direction)})`;
+  const words = [e.latencyMs !== undefined && `latency ${String(e.latencyMs)}ms`, e.jitterMs !== undefined && `jitter ${String(e.jitterMs)}ms`, e.loss !== undefined && `loss ${String(e.loss)}`, e.bandwidth !== undefined && `${String(e.bandwidth)} KB/s`].filter(Boolean);
+  return `path: ${words.join(', ')} (${String(e.direction)})`;
 }
 
 function toxicLabel(e: TraceEvent): string {

@@ -20,12 +20,18 @@ const MARK_STYLES = {
   gave_up: { color: '#1f2328', hollow: false, offset: 0, size: 10 },
   'nat.expired': { color: '#8250df', hollow: false, offset: 0.17, size: 9 },
   'half_open.cut': { color: '#8250df', hollow: true, offset: -0.17 },
+  'nat.mapping.created': { color: '#8250df', hollow: true, offset: -0.17, size: 5 },
+  'nat.mapping.recreated': { color: '#8250df', hollow: true, offset: -0.17, size: 8 },
+  'nat.reset.client': { color: '#cf222e', hollow: false, offset: -0.17, size: 7 },
+  'nat.reset.server': { color: '#cf222e', hollow: true, offset: -0.17, size: 7 },
+  'nat.flushed': { color: '#8250df', hollow: false, offset: 0, size: 10 },
+  'connections.reset': { color: '#cf222e', hollow: false, offset: 0, size: 10 },
   'message.sent': { color: '#6e7781', hollow: true, offset: 0.17, size: 5 },
   'message.delivered': { color: '#1a7f37', hollow: false, offset: -0.17, size: 5 },
   'message.failed': { color: '#cf222e', hollow: true, offset: 0, size: 7 },
 };
 
-const FAULT_COLORS = { toxic: 'rgba(207, 34, 46, 0.11)', server: 'rgba(130, 80, 223, 0.13)', proxy: 'rgba(191, 135, 0, 0.15)' };
+const FAULT_COLORS = { toxic: 'rgba(207, 34, 46, 0.11)', server: 'rgba(130, 80, 223, 0.13)', proxy: 'rgba(191, 135, 0, 0.15)', path: 'rgba(9, 105, 218, 0.12)' };
 const MARKER_COLORS = { death: '#cf222e', noticed: '#0969da', broke: '#cf222e', alarm: '#bf8700' };
 
 function renderTimeline(timeline) {
@@ -103,7 +109,7 @@ function renderTimeline(timeline) {
 function timelineLegend(timeline, marks) {
   const states = [...new Set(timeline.states.map((s) => s.state))];
   const faultKinds = [...new Set(timeline.faults.map((f) => f.kind))];
-  const faultWords = { toxic: 'toxic in force', server: 'server down', proxy: 'proxy disabled' };
+  const faultWords = { toxic: 'toxic in force', server: 'server down or not accepting', proxy: 'proxy disabled', path: 'path fault' };
   return h(
     'ul',
     { class: 'legend' },
