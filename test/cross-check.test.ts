@@ -21,8 +21,7 @@ async function verdicts(network: NetworkSubstrate): Promise<Map<string, unknown>
 // differently, and a latency toxic's jitter may fall on differently cut chunks.) A scenario's
 // NAT is the sim NAT on one and the nat_idle toxic on the other, and they agree wherever nat_idle
 // has a mode for the NAT; the one built-in that needs what it lacks (a 6m heartbeat over a 5m
-// Linux NAT, picked up again: scenarios/nat-idle.scenario.ts) is pinned to the sim, so both
-// columns run it there.
+// Linux NAT, picked up again: scenarios/nat-idle.scenario.ts) is pinned to the sim and skipped here.
 describe('cross-check: the simulated network and kernel sockets agree', () => {
   it('on every verdict of the built-in suites and the gallery', { timeout: 1_200_000 }, async () => {
     const sim = await verdicts('sim');
