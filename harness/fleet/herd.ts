@@ -2,7 +2,7 @@ import { errored, judge, plural, type Measure, type Verdict } from '../checks/ve
 import { timeOf, describeMoment, type Moment } from '../checks/moment.ts';
 import type { TraceEvent } from '../trace/trace.ts';
 import { formatMs } from '../util/duration.ts';
-import { fleetMetrics, type FleetMetrics } from './metrics.ts';
+import { fleetMetrics, totalWasted, type FleetMetrics } from './metrics.ts';
 
 /** The limits a herd check holds a fleet to; any left out is measured, not judged. */
 export interface HerdBounds {
@@ -42,7 +42,7 @@ export function checkHerd(events: readonly TraceEvent[], options: HerdOptions): 
   if (at === undefined) return errored('herd', `${describeMoment(options.after)} never happened, so there is no storm to judge; add the step that causes it, or name another moment in \`after\``);
   const m = fleetMetrics(events, options.members, at);
   if (m.affected === 0) return errored('herd', `no member of ${options.label} lost its connection after ${formatMs(at)}: the event did not reach them`);
-  const wasted = m.wasted.refused + m.wasted.timedOut + m.wasted.other;
+  const wasted = totalWasted(m);
   const value: Record<keyof HerdBounds, number | null> = { peak: m.peak, p99: m.p99, peakReconnects: m.peakReconnects, herdFactor: m.herdFactor, back50: m.back50, back90: m.back90, back99: m.back99, back100: m.back100, wasted };
   const broken = (Object.entries(options.bounds) as [keyof HerdBounds, number][]).filter(([key, limit]) => value[key] === null || value[key] > limit);
   const ok = broken.length === 0 && m.back === m.affected;

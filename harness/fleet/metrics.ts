@@ -41,6 +41,11 @@ export interface FleetMetrics {
   mostReconnects: number;
 }
 
+/** Every attempt that did not connect, whatever the reason. */
+export function totalWasted(m: Pick<FleetMetrics, 'wasted'>): number {
+  return m.wasted.refused + m.wasted.timedOut + m.wasted.other;
+}
+
 const isLoss = (e: TraceEvent) => e.type === 'link.dead' || (e.type === 'state' && (e.state === 'closed' || e.state === 'waiting'));
 
 function wasteReason(reason: unknown): WasteReason {

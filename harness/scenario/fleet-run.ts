@@ -2,12 +2,12 @@ import type { ClientAdapter } from '../clients/adapter.ts';
 import { fleetKinds, fleetMembers, type FleetMember } from '../fleet/members.ts';
 import type { Host } from '../sim/host.ts';
 import type { ReferenceServer } from '../servers/server.ts';
-import { toMs } from '../util/duration.ts';
 import { FlatlineError } from '../util/errors.ts';
-import { applyFleetStep, type FleetStep, type FleetTargets } from './fleet-steps.ts';
+import { applyFleetStep, type FleetTargets } from './fleet-steps.ts';
 import type { FleetRoster } from './judge.ts';
 import type { FleetScenario } from './scenario.ts';
 import { findSubject } from './subjects.ts';
+import { playTimeline } from './timeline.ts';
 import type { World } from './world.ts';
 
 /** Names inside a fleet's world: its server is "server" (one per kind in a mix: "server-<kind>"). */
@@ -71,15 +71,7 @@ export async function playFleet(w: World, scenario: FleetScenario, options: Flee
     w.sim.path(serverHost, host).conditions.down = down;
   };
   const targets: FleetTargets = { members, clients, servers: [...servers.values()], rng: w.rng.fork('fleet'), partition };
-  await playFleetTimeline(w, scenario.timeline, targets);
+  await playTimeline(w, scenario.timeline, (step) => applyFleetStep(w, step, targets));
   return { roster: new Map(members.map((m) => [m.name, m.kind])) };
 }
 
-async function playFleetTimeline(world: World, timeline: FleetStep[], targets: FleetTargets): Promise<void> {
-  const steps = timeline.map((step, i) => ({ step, at: toMs(step.at, `timeline[${i}].at`), i })).sort((a, b) => a.at - b.at || a.i - b.i);
-  for (const { step, at } of steps) {
-    const now = world.elapsed();
-    if (at > now) await world.idle(at - now);
-    await world.act(() => applyFleetStep(world, step, targets));
-  }
-}

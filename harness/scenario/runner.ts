@@ -15,8 +15,9 @@ import type { SubjectPromises } from './subjects.ts';
 import { natIdleFor } from './nat-spec.ts';
 import { simNetworkFaults } from './network-faults.ts';
 import { placeSubject } from './topology.ts';
-import { applyStep, refuseNetworkStepsOnKernel, type Step, type StepTargets } from './steps.ts';
+import { applyStep, refuseNetworkStepsOnKernel, type StepTargets } from './steps.ts';
 import { findSubject } from './subjects.ts';
+import { playTimeline } from './timeline.ts';
 import '../subjects/index.ts'; // registers the gallery subjects (rws, socketio, the seed articles' clients)
 import { natProblems, validateScenario } from './validate.ts';
 import { CLOSE_LIMIT_MS, World, type NetworkSubstrate } from './world.ts';
@@ -149,7 +150,8 @@ async function playSingle(w: World, scenario: SingleScenario, options: RunOption
   const target = place?.target ?? setup.target;
   const client = w.addClient(() => subject.createClient(w.clientContext(SUBJECT), target, subjectOptions), { host: place?.host });
   const network = place && simNetworkFaults({ network: sim, subject: place.host, server: sim.defaultHost, door: target, nat: place.nat, trace: w.trace.sink });
-  await playTimeline(w, scenario.timeline, { client, server, faults, proxy: SERVER, network });
+  const targets: StepTargets = { client, server, faults, proxy: SERVER, network };
+  await playTimeline(w, scenario.timeline, (step) => applyStep(w, step, targets));
   return { promised: promises };
 }
 
@@ -163,15 +165,6 @@ function protocolOf(scenario: Scenario): string {
 function subjectLabel(scenario: Scenario | undefined): string {
   if (scenario?.fleet && typeof scenario.fleet === 'object') return (scenario.fleet.mix ? Object.keys(scenario.fleet.mix).join('+') : scenario.fleet.subject?.kind) ?? 'unknown';
   return scenario?.subject?.kind as string; // absent in a malformed scenario, whose validation error says so
-}
-
-async function playTimeline(world: World, timeline: Step[], targets: StepTargets): Promise<void> {
-  const steps = timeline.map((step, i) => ({ step, at: toMs(step.at, `timeline[${i}].at`), i })).sort((a, b) => a.at - b.at || a.i - b.i);
-  for (const { step, at } of steps) {
-    const now = world.elapsed();
-    if (at > now) await world.idle(at - now);
-    await world.act(() => applyStep(world, step, targets));
-  }
 }
 
 /** The network's starting toxics; on kernel sockets a NAT becomes the nat_idle toxic "nat". */

@@ -1,4 +1,4 @@
-import { fleetMetrics } from '../../fleet/metrics.ts';
+import { fleetMetrics, totalWasted } from '../../fleet/metrics.ts';
 import type { RunResult } from '../../scenario/results.ts';
 
 /** The CDF of time back travels as at most this many points: the page draws 100,000 members as 200. */
@@ -62,7 +62,7 @@ export function buildFleetLines(runs: readonly RunResult[]): FleetLine[] {
         back90: m.back90,
         back99: m.back99,
         back100: m.back100,
-        wasted: m.wasted.refused + m.wasted.timedOut + m.wasted.other,
+        wasted: totalWasted(m),
       },
     ];
   });
