@@ -22,15 +22,19 @@ describe(`real mosquitto${missing}`, () => {
     const w = (world = await MqttWorld.create({ broker: 'mosquitto' }));
     const client = w.client('m'); // keepalive 3m
     client.connect();
-    await w.next('m', 'connected');
-    await w.clock.advance(4 * MIN); // PINGREQ/PINGRESP at 3m
+    await w.answered('m', 'connected', { since: 0 }); // mosquitto's CONNACK
+    await w.clock.advance(3 * MIN); // PINGREQ at 3m
+    await w.answered('m', 'heartbeat.reply', { since: 3 * MIN }); // mosquitto's PINGRESP, in its own (real) time
+    await w.clock.advance(MIN);
     w.cut();
     const dead = await w.next('m', 'link.dead');
     expect(dead.t).toBe(3 * MIN + 1.5 * 3 * MIN);
     expect(dead.reason).toMatch(/keepalive timeout/);
     await w.clock.advance(MIN);
     w.heal();
-    await w.next('m', 'connected', { since: w.now });
+    const healedAt = w.now;
+    await w.next('m', 'connect.attempt', { since: healedAt });
+    await w.answered('m', 'connected', { since: healedAt });
     expect(w.events('m', 'reconnect.scheduled').map((e) => e.delayMs)).toEqual([0, 2, 4, 8, 16].map((s) => s * SEC));
   });
 

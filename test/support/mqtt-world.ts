@@ -1,6 +1,7 @@
 import type { ClientAdapter, ClientContext } from '../../harness/clients/adapter.ts';
 import { MqttReferenceClient, type MqttClientOptions } from '../../harness/clients/mqtt-client.ts';
 import { MqttjsRawClient, type MqttjsRawOptions } from '../../harness/clients/mqttjs-raw.ts';
+import { realTimers } from '../../harness/clock/clock.ts';
 import { VirtualClock } from '../../harness/clock/virtual-clock.ts';
 import { FaultNetwork } from '../../harness/net/network.ts';
 import type { Proxy } from '../../harness/net/proxy.ts';
@@ -77,6 +78,25 @@ export class MqttWorld {
     const past = since === undefined ? undefined : this.trace.events.find((e) => e.t >= since && match(e));
     if (past) return Promise.resolve(past);
     return this.clock.run(new Promise<TraceEvent>((resolve) => this.waiters.add({ match, resolve })), { limitMs });
+  }
+
+  /**
+   * Waits in real time, with virtual time standing still, until `client` traces an event of `type`:
+   * the answer of a peer that lives on the real clock (mosquitto). Driving virtual time instead would
+   * let it jump to the client's next deadline whenever the peer is slower than the clock's quiet
+   * wait, as it is on a loaded machine, and the client would time out on an answer still on its way.
+   */
+  async answered(client: string, type: string, options: { since: number; wallMs?: number }): Promise<TraceEvent> {
+    const { since, wallMs = 10_000 } = options;
+    const match = (e: TraceEvent) => e.source === `client:${client}` && e.type === type && e.t >= since;
+    const deadline = realTimers.dateNow() + wallMs;
+    for (;;) {
+      const seen = this.trace.events.find(match);
+      if (seen) return seen;
+      if (realTimers.dateNow() > deadline) throw new Error(`no ${type} from ${client} within ${wallMs} ms of real time`);
+      await new Promise((resolve) => realTimers.setTimeout(resolve, 5));
+      await this.clock.advance(0); // what arrived runs now, timers due at this instant included
+    }
   }
 
   /** Runs until `client` traces an event of `type` (see until). */
