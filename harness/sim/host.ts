@@ -55,7 +55,7 @@ export class Host implements TcpHost, SimNode {
   }
 
   release(conn: TcpConnection): void {
-    const key = tupleKey(conn.local, conn.remote);
+    const key = tupleKey(conn.local.address, conn.local.port, conn.remote.address, conn.remote.port);
     if (this.connections.get(key) !== conn) return;
     this.connections.delete(key);
     if (!this.listeners.has(conn.local.port)) this.ephemeral.delete(conn.local.port);
@@ -118,16 +118,16 @@ export class Host implements TcpHost, SimNode {
     const local = { address, port: this.freePort() };
     this.ephemeral.add(local.port);
     const conn = new TcpConnection(this, local, remote, this.iss(), 'SYN_SENT');
-    this.connections.set(tupleKey(local, remote), conn);
+    this.connections.set(tupleKey(local.address, local.port, remote.address, remote.port), conn);
     return conn;
   }
 
   /** A segment addressed to this host arrived. */
   receive(seg: Segment): void {
-    const local = { address: seg.dst, port: seg.dport };
-    const remote = { address: seg.src, port: seg.sport };
-    const conn = this.connections.get(tupleKey(local, remote));
-    if (conn && !(this.listenerFor(seg.dst, seg.dport) && conn.yieldsTo(seg))) return conn.receive(seg);
+    const key = tupleKey(seg.dst, seg.dport, seg.src, seg.sport);
+    const conn = this.connections.get(key);
+    // Only a SYN can end a TIME_WAIT (yieldsTo): no listener lookup for the other packets.
+    if (conn && !(seg.syn && this.listenerFor(seg.dst, seg.dport) && conn.yieldsTo(seg))) return conn.receive(seg);
     if (seg.rst) return;
     const door = this.closedDoors.get(seg.dport);
     if (door === 'drop' && seg.syn && !seg.ack) return;
@@ -137,7 +137,7 @@ export class Host implements TcpHost, SimNode {
     const pending = this.pending.get(seg.dport) ?? 0;
     if (pending >= listener.backlog) return;
     this.pending.set(seg.dport, pending + 1);
-    const accepted = new TcpConnection(this, local, remote, this.iss(), 'SYN_RECEIVED');
+    const accepted = new TcpConnection(this, { address: seg.dst, port: seg.dport }, { address: seg.src, port: seg.sport }, this.iss(), 'SYN_RECEIVED');
     const settle = () => {
       this.pending.set(seg.dport, (this.pending.get(seg.dport) ?? 1) - 1);
     };
@@ -152,7 +152,7 @@ export class Host implements TcpHost, SimNode {
       failed: settle,
       writable: () => {},
     };
-    this.connections.set(tupleKey(local, remote), accepted);
+    this.connections.set(key, accepted);
     accepted.acceptSyn(seg);
   }
 
@@ -187,6 +187,7 @@ export class Host implements TcpHost, SimNode {
   }
 }
 
-function tupleKey(local: Endpoint, remote: Endpoint): string {
-  return `${local.address}:${local.port}>${remote.address}:${remote.port}`;
+/** A connection's 4-tuple as a map key; from parts, so a packet's lookup builds no endpoints. */
+function tupleKey(localAddress: string, localPort: number, remoteAddress: string, remotePort: number): string {
+  return `${localAddress}:${localPort}>${remoteAddress}:${remotePort}`;
 }

@@ -42,7 +42,8 @@ export class SimNetwork {
   private readonly nodes = new Map<string, SimNode>();
   private readonly names = new Map<string, SimNode>();
   private readonly natOf = new Map<Host, Nat>();
-  private readonly paths = new Map<string, Path>();
+  /** By sender, then receiver: looked up for every packet, so by object, never by a string built for it. */
+  private readonly paths = new Map<SimNode, Map<SimNode, Path>>();
   /** Where code that names no host of its own lives: the world's servers, proxies and API. */
   readonly defaultHost: Host;
   private readonly hosts: HostContext<Host>;
@@ -109,12 +110,13 @@ export class SimNetwork {
 
   /** The path packets take from one node to another (created clear on first use). */
   path(from: SimNode, to: SimNode): Path {
-    const key = `${from.address}>${to.address}`;
-    let path = this.paths.get(key);
+    let fromPaths = this.paths.get(from);
+    if (!fromPaths) this.paths.set(from, (fromPaths = new Map()));
+    let path = fromPaths.get(to);
     if (!path) {
       const arrive = to instanceof Host ? (seg: Segment) => this.hosts.enter(to, () => to.receive(seg)) : (seg: Segment) => to.receive(seg);
-      path = new Path(`${from.name}>${to.name}`, this.timers, this.rng.fork(`path:${key}`), arrive);
-      this.paths.set(key, path);
+      path = new Path(`${from.name}>${to.name}`, this.timers, this.rng.fork(`path:${from.address}>${to.address}`), arrive);
+      fromPaths.set(to, path);
     }
     return path;
   }
