@@ -3,9 +3,9 @@ import { backoffExpectation, findSubject } from '../../harness/scenario/subjects
 
 /**
  * The gallery's columns: the reference clients (the baseline), the off-the-shelf clients with their
- * defaults, and the clients of the seed articles as written there.
+ * defaults, and the clients of the seed articles as written there (XMPPFramework with its defaults).
  */
-export const GALLERY_SUBJECTS = ['tcp', 'ws', 'rws', 'socketio', 'seed-raw', 'seed-cocoa', 'seed-rocket', 'seed-mqttkit'] as const;
+export const GALLERY_SUBJECTS = ['tcp', 'ws', 'rws', 'socketio', 'xmpp', 'seed-raw', 'seed-cocoa', 'seed-rocket', 'seed-mqttkit', 'seed-xmppframework'] as const;
 
 export type GallerySubject = (typeof GALLERY_SUBJECTS)[number];
 
@@ -46,6 +46,7 @@ const FINDINGS: Record<GalleryCase, Partial<Record<GallerySubject, string>>> = {
     'seed-cocoa': 'the 60 messages written into the blackhole are lost; sends between its 1s retries are dropped (479 of 600 delivered)',
     'seed-rocket': 'the 60 messages written into the blackhole are lost; sends while it has no socket are dropped (478 of 600 delivered)',
     'seed-mqttkit': 'QoS 2 survives the blackhole, but the crash ends the connection for good: the 309 messages queued after it are never sent (291 of 600 delivered)',
+    'seed-xmppframework': 'no acks (neither XEP-0198 nor XEP-0184): the 60 messages written into the blackhole before the ping timeout are never confirmed nor resent, and the 64 sent while disconnected are dropped (476 of 600 delivered)',
   },
 };
 
