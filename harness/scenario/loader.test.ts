@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expand, importUserModule, planRuns, resolveScenarioFiles } from './loader.ts';
 import { defineMatrix } from './scenario.ts';
+import { findSubject, subjectKinds } from './subjects.ts';
+import '../subjects/index.ts'; // the built-ins the runner registers
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -45,6 +47,25 @@ describe('loading scenario files', () => {
   it('imports a JavaScript module of a CommonJS project with its exports', async () => {
     const dir = project('commonjs', { 'config.js': 'module.exports = { default: { scenarios: ["x"] } };\n' });
     expect(await importUserModule('config.js', dir)).toEqual({ scenarios: ['x'] });
+  });
+});
+
+// A scenario file that imports flatline's own modules (the built-in heartbeat-vs-nat does, through
+// nat/simulate.ts) gets copies of them; their registrations must not replace the runner's subjects.
+const copyOfFlatline = `
+import * as copy from '${path.resolve('harness/scenario/subjects.ts')}';
+import '${path.resolve('harness/subjects/index.ts')}';
+export default copy;
+`;
+
+describe('a scenario file that loads its own copy of flatline', () => {
+  it("leaves every built-in subject the runner's own", { timeout: 60_000 }, async () => {
+    const before = new Map(subjectKinds().map((kind) => [kind, findSubject(kind)]));
+    expect(before.has('xmpp')).toBe(true);
+    const dir = project('module', { 'copy.scenario.ts': copyOfFlatline });
+    const copy = (await importUserModule('copy.scenario.ts', dir)) as { findSubject: typeof findSubject };
+    expect(copy.findSubject).not.toBe(findSubject); // a second instance of the modules, sharing the registry
+    for (const [kind, definition] of before) expect({ kind, same: findSubject(kind) === definition }).toEqual({ kind, same: true });
   });
 });
 

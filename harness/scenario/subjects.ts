@@ -77,6 +77,17 @@ export function registerSubject<O>(definition: SubjectDefinition<O>): void {
   registry.set(definition.kind, definition);
 }
 
+/**
+ * Adds one of flatline's own subjects unless its kind is already registered. A scenario file that
+ * imports flatline's modules gets copies of them (tsx's namespace), and those copies register the
+ * built-ins again: the runner must keep its own, whose adapters share its clock, sim and host
+ * context. With the copy's, xmpp.js's SCRAM proof went unwatched (the copy's VirtualClock is
+ * another class), virtual time ran on during it and every login lost to the next send.
+ */
+export function registerBuiltInSubject<O>(definition: SubjectDefinition<O>): void {
+  if (!registry.has(definition.kind)) registry.set(definition.kind, definition);
+}
+
 export function findSubject(kind: string): SubjectDefinition<any> {
   const subject = registry.get(kind);
   if (!subject) {
@@ -118,7 +129,7 @@ function registerReference(
   createServer: SubjectDefinition['createServer'],
   createClient: (ctx: ClientContext, target: HostPort, options: ReferenceClientOptions) => ClientAdapter,
 ): void {
-  registerSubject<ReferenceClientOptions>({ kind, protocol: kind, description, options: referenceClientOptionsSchema, promises: referencePromises, createServer, createClient });
+  registerBuiltInSubject<ReferenceClientOptions>({ kind, protocol: kind, description, options: referenceClientOptionsSchema, promises: referencePromises, createServer, createClient });
 }
 
 registerReference(
@@ -138,7 +149,7 @@ registerReference(
 /** The in-process aedes broker, or the external broker `flatline run --mqtt-url` names (mosquitto, say). */
 const mqttBroker: SubjectDefinition['createServer'] = (ctx, spec) => (spec.brokerUrl ? brokerFromUrl(ctx, spec.brokerUrl) : new MqttBroker(ctx));
 
-registerSubject<Omit<MqttClientOptions, 'url'>>({
+registerBuiltInSubject<Omit<MqttClientOptions, 'url'>>({
   kind: 'mqtt',
   protocol: 'mqtt',
   description: 'reference MQTT client: mqtt.js with keepalive as the heartbeat (default 3m), QoS 0/1/2, flatline backoff',
@@ -152,7 +163,7 @@ registerSubject<Omit<MqttClientOptions, 'url'>>({
   createClient: (ctx, target, options) => new MqttReferenceClient(ctx, { ...options, url: `mqtt://${target.host}:${target.port}` }),
 });
 
-registerSubject<MqttjsOptions>({
+registerBuiltInSubject<MqttjsOptions>({
   kind: 'mqttjs',
   protocol: 'mqtt',
   description: 'off-the-shelf mqtt.js, defaults untouched unless set: keepalive 60s (dead at 90s), reconnect every 1s, clean sessions',

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import type { BackoffExpectation } from '../checks/backoff.ts';
 import { count, strict } from '../schema/kit.ts';
-import { registerSubject } from '../scenario/subjects.ts';
+import { registerBuiltInSubject } from '../scenario/subjects.ts';
 import { WsServer } from '../servers/ws-server.ts';
 import { RwsClient } from './rws-client.ts';
 import { rwsDelay } from './rws-library.ts';
@@ -40,7 +40,7 @@ export function rwsBackoff(options: RwsOptions = {}): BackoffExpectation {
   return { exact, resetAfterMs: options.minUptime ?? RWS_MIN_UPTIME_MS };
 }
 
-registerSubject<RwsOptions>({
+registerBuiltInSubject<RwsOptions>({
   kind: 'rws',
   protocol: 'ws',
   description: 'ws wrapped by reconnecting-websocket 4.4.0, defaults untouched unless set: no heartbeat, retries x1.3 up to 10 s, sends queued while closed',

@@ -1,6 +1,6 @@
 import { MqttjsRawClient, type MqttjsProfile } from '../clients/mqttjs-raw.ts';
 import { mqttTopic } from '../protocol/mqtt.ts';
-import { registerSubject, type NoOptions } from '../scenario/subjects.ts';
+import { registerBuiltInSubject, type NoOptions } from '../scenario/subjects.ts';
 import { MqttBroker } from '../servers/mqtt-broker.ts';
 import { brokerFromUrl } from '../servers/mosquitto.ts';
 
@@ -19,7 +19,7 @@ export function mqttkitProfile(name: string): MqttjsProfile {
   return { connect: { clientId: id, keepalive: KEEPALIVE_S, clean: true, reconnectPeriod: 0 }, retain: true, subscribe: id };
 }
 
-registerSubject<NoOptions>({
+registerBuiltInSubject<NoOptions>({
   kind: 'seed-mqttkit',
   protocol: 'mqtt',
   description: 'seed article 002: MQTTKit manager; QoS 2 + retain to its own id, keepalive 60s, clean session, no reconnect',

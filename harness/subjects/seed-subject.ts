@@ -1,7 +1,7 @@
 import type { ClientContext } from '../clients/adapter.ts';
 import type { HostPort } from '../net/address.ts';
 import type { ReferenceServer, ServerContext } from '../servers/server.ts';
-import { backoffExpectation, registerSubject, type SubjectPromises } from '../scenario/subjects.ts';
+import { backoffExpectation, registerBuiltInSubject, type SubjectPromises } from '../scenario/subjects.ts';
 import type { ServerSpec } from '../scenario/scenario.ts';
 import { SeedClient, type SeedDial, type SeedPolicy } from './seed-client.ts';
 
@@ -24,7 +24,7 @@ function seedPromises(policy: SeedPolicy): SubjectPromises {
 
 /** Registers a seed subject. It takes no options: the article's behaviour is the point. */
 export function registerSeedSubject(subject: SeedSubject): void {
-  registerSubject({
+  registerBuiltInSubject({
     kind: subject.kind,
     protocol: subject.protocol,
     description: subject.description,

@@ -1,8 +1,8 @@
-import { registerSubject, type NoOptions } from '../scenario/subjects.ts';
+import { registerBuiltInSubject, type NoOptions } from '../scenario/subjects.ts';
 import { XmppServer } from '../servers/xmpp-server.ts';
 import { XmppFrameworkClient, XMPPFRAMEWORK_DEFAULTS as d } from './seed-xmppframework-client.ts';
 
-registerSubject<NoOptions>({
+registerBuiltInSubject<NoOptions>({
   kind: 'seed-xmppframework',
   protocol: 'xmpp',
   description: "seed articles 003/004: XMPPFramework with XMPPAutoPing (60 s, 10 s timeout) and XMPPReconnect (2 s, then every 20 s); no acks",

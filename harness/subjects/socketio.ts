@@ -2,7 +2,7 @@ import { Manager } from 'socket.io-client';
 import * as v from 'valibot';
 import type { BackoffExpectation, DelayBounds } from '../checks/backoff.ts';
 import { count, strict } from '../schema/kit.ts';
-import { registerSubject } from '../scenario/subjects.ts';
+import { registerBuiltInSubject } from '../scenario/subjects.ts';
 import { SocketIoServer } from '../servers/socketio-server.ts';
 import { backoffOf, SocketIoClient } from './socketio-client.ts';
 
@@ -44,7 +44,7 @@ export function socketIoBackoff(options: SocketIoOptions = {}): BackoffExpectati
   return { bounds, resetAfterMs: 0 };
 }
 
-registerSubject<SocketIoOptions>({
+registerBuiltInSubject<SocketIoOptions>({
   kind: 'socketio',
   protocol: 'ws',
   description: 'socket.io-client v4 against a socket.io server, defaults untouched unless set: server ping 25 s, ping timeout 20 s, retries 1 s x2 ±50% up to 5 s',

@@ -1,8 +1,8 @@
-import { registerSubject, type NoOptions } from '../scenario/subjects.ts';
+import { registerBuiltInSubject, type NoOptions } from '../scenario/subjects.ts';
 import { XmppServer } from '../servers/xmpp-server.ts';
 import { XmppJsClient, xmppJsDefaults } from './xmpp-client.ts';
 
-registerSubject<NoOptions>({
+registerBuiltInSubject<NoOptions>({
   kind: 'xmpp',
   protocol: 'xmpp',
   description: '@xmpp/client (xmpp.js) 0.14, defaults untouched: XEP-0198 <r/> after 30 s of quiet, dead 60 s later; reconnect every 1 s, resuming the session',
