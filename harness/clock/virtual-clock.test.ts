@@ -139,6 +139,20 @@ describe('VirtualClock on the simulated network', () => {
     expect(doneAt).toBe(DEFAULT_EPOCH);
     expect(c.now()).toBe(DEFAULT_EPOCH + 10 * MIN);
   });
+
+  it('fails the run, never the process, when a timer or a packet handler throws (the drain runs in immediates, not awaits)', async () => {
+    clock = VirtualClock.install({ substrate: 'sim' });
+    const c = clock;
+    c.setTimeout(() => {
+      throw new Error('timer threw');
+    }, MIN);
+    await expect(c.advance(10 * MIN)).rejects.toThrow('timer threw');
+    // A packet sent at this instant with no latency: the sim's own event, fired by the drain itself.
+    c.simTimers.setTimeout(() => {
+      throw new Error('packet handler threw');
+    }, 0);
+    await expect(c.run(new Promise(() => {}))).rejects.toThrow('packet handler threw');
+  });
 });
 
 describe('VirtualClock errors', () => {

@@ -87,6 +87,17 @@ export class VirtualClock extends FakeTimersClock {
     return this.substrate === 'sim' ? this.drainQueues() : this.settleKernel();
   }
 
+  /**
+   * Settles, then calls `step` (which fires the next instant's timers, or says to stop by returning
+   * false, or throws), and again until it stops. On the sim that is one promise for the whole
+   * stretch, not one per instant.
+   */
+  private async settleThrough(step: () => boolean): Promise<void> {
+    if (this.substrate === 'sim') return this.drainQueues(step);
+    do await this.settleKernel();
+    while (step());
+  }
+
   /** Kernel sockets: setImmediate rounds until the IoTracker sees nothing move or in flight. */
   private async settleKernel(): Promise<void> {
     let quiet = 0;
@@ -131,22 +142,32 @@ export class VirtualClock extends FakeTimersClock {
    * fleet has a hundred thousand instants an hour, each also running AsyncLocalStorage's promise
    * hook once hosts are in use).
    */
-  private drainQueues(): Promise<void> {
-    const since = realTimers.dateNow();
+  private drainQueues(step?: () => boolean): Promise<void> {
+    let since = realTimers.dateNow();
     return new Promise((resolve, reject) => {
       const round = (): void => {
-        if (this.aborted) return reject(this.aborted);
-        // A packet sent at this instant with no latency arrives at it, after the ticks of its sender.
-        if (this.agenda.peekAt() === this.fake.now) {
-          this.agenda.shift()!.fn();
-          return void realTimers.setImmediate(round);
+        try {
+          if (this.aborted) throw this.aborted;
+          // A packet sent at this instant with no latency arrives at it, after the ticks of its sender.
+          if (this.agenda.peekAt() === this.fake.now) {
+            this.agenda.shift()!.fn();
+            return void realTimers.setImmediate(round);
+          }
+          // Immediates queued meanwhile run first; this round is not counted among them.
+          if (pendingImmediates() > 0) return void realTimers.setImmediate(round);
+          // In-process work off the event loop (a client's WebCrypto, say) finishes at this instant too.
+          if (this.io.sourcesBusy()) {
+            if (realTimers.dateNow() - since >= this.stallMs) throw stalled(this.stallMs, 'in-process work off the event loop');
+            return void realTimers.setTimeout(round, 1);
+          }
+          // Dry: on to the next instant, if the caller wants one.
+          if (!step?.()) return resolve();
+          since = realTimers.dateNow();
+          realTimers.setImmediate(round);
+        } catch (err) {
+          // A packet handler or a timer that throws fails the run, as it would through an await.
+          reject(err);
         }
-        // Immediates queued meanwhile run first; this round is not counted among them.
-        if (pendingImmediates() > 0) return void realTimers.setImmediate(round);
-        // In-process work off the event loop (a client's WebCrypto, say) finishes at this instant too.
-        if (!this.io.sourcesBusy()) return resolve();
-        if (realTimers.dateNow() - since >= this.stallMs) return reject(stalled(this.stallMs, 'in-process work off the event loop'));
-        realTimers.setTimeout(round, 1);
       };
       realTimers.setImmediate(round);
     });
@@ -155,16 +176,14 @@ export class VirtualClock extends FakeTimersClock {
   /** Runs virtual time forward by `ms`, firing every timer due on the way, settling between timers. */
   async advance(ms: number): Promise<void> {
     const target = this.fake.now + ms;
-    for (;;) {
-      await this.settle();
+    await this.settleThrough(() => {
       const next = this.nextTimerAt();
-      if (next === undefined || next > target) {
-        this.fake.tick(target - this.fake.now);
-        await this.settle();
-        return;
-      }
+      if (next === undefined || next > target) return false;
       this.fireDue(next);
-    }
+      return true;
+    });
+    this.fake.tick(target - this.fake.now);
+    await this.settle();
   }
 
   /**
@@ -183,9 +202,8 @@ export class VirtualClock extends FakeTimersClock {
     const start = this.fake.now;
     const wallStart = realTimers.dateNow();
     const limit = options.limitMs ?? Number.POSITIVE_INFINITY;
-    for (;;) {
-      await this.settle();
-      if (outcome) break;
+    await this.settleThrough(() => {
+      if (outcome) return false;
       if (options.wallLimitMs !== undefined && realTimers.dateNow() - wallStart > options.wallLimitMs) {
         throw new FlatlineError('FLATLINE_ERR_CLOCK_LIMIT', `the run took more than ${formatMs(options.wallLimitMs)} of real time (watchdog) at virtual ${formatMs(this.fake.now - start)}; it is probably busy-looping or waiting on real I/O that never finishes`);
       }
@@ -197,9 +215,12 @@ export class VirtualClock extends FakeTimersClock {
         throw new FlatlineError('FLATLINE_ERR_CLOCK_LIMIT', `the run did not finish within its virtual time limit of ${formatMs(limit)}`);
       }
       this.fireDue(next);
-    }
-    if (!outcome.ok) throw outcome.error;
-    return outcome.value;
+      return true;
+    });
+    // settleThrough returns only once the step saw the outcome (it throws otherwise).
+    const settled = outcome as NonNullable<typeof outcome>;
+    if (!settled.ok) throw settled.error;
+    return settled.value;
   }
 
   /**

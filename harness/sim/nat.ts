@@ -3,7 +3,7 @@ import type { TraceSink } from '../trace/trace.ts';
 import { FlatlineError } from '../util/errors.ts';
 import type { Rng } from '../util/rng.ts';
 import type { SimNode } from './node.ts';
-import { segmentLength, type Segment } from './segment.ts';
+import { readdressed, segmentLength, type Segment } from './segment.ts';
 import { EPHEMERAL_PORT_FIRST, EPHEMERAL_PORT_LAST } from './tcp/constants.ts';
 
 /** What an operator configures on a NAT, named as they would name it. */
@@ -117,7 +117,7 @@ export class Nat implements SimNode {
       m = this.create(seg, opening ? 'syn' : 'established');
     }
     this.seen(m, seg, true);
-    this.network.forward(this, { ...seg, src: this.address, sport: m.publicPort });
+    this.network.forward(this, readdressed(seg, this.address, m.publicPort, seg.dst, seg.dport));
   }
 
   private inbound(seg: Segment): void {
@@ -125,7 +125,7 @@ export class Nat implements SimNode {
     if (!m) return this.unsolicited(seg);
     if (m.state === 'syn' && seg.syn && seg.ack) m.state = 'established';
     this.seen(m, seg, this.config.refresh === 'both');
-    this.network.forward(this, { ...seg, dst: m.privateAddress, dport: m.privatePort });
+    this.network.forward(this, readdressed(seg, seg.src, seg.sport, m.privateAddress, m.privatePort));
   }
 
   private create(seg: Segment, state: MappingState): Mapping {

@@ -19,6 +19,14 @@ export interface Segment {
   data?: Buffer;
 }
 
+/**
+ * `seg` with new addresses, as a NAT rewrites it: every field named in the order the TCP model
+ * sends them, so segments keep one shape (and the code reading them stays monomorphic).
+ */
+export function readdressed(seg: Segment, src: string, sport: number, dst: string, dport: number): Segment {
+  return { src, sport, dst, dport, seq: seg.seq, ackNo: seg.ackNo, wnd: seg.wnd, syn: seg.syn, ack: seg.ack, fin: seg.fin, rst: seg.rst, data: seg.data };
+}
+
 /** Sequence space the segment occupies: its bytes, plus one each for SYN and FIN. */
 export function segmentLength(seg: Segment): number {
   return (seg.data?.length ?? 0) + (seg.syn ? 1 : 0) + (seg.fin ? 1 : 0);

@@ -47,7 +47,8 @@ export class ByteQueue {
         skip -= chunk.length;
         continue;
       }
-      const part = chunk.subarray(skip, skip + want);
+      // A whole chunk goes as it is: a view per segment would be one more object for the GC.
+      const part = skip === 0 && want >= chunk.length ? chunk : chunk.subarray(skip, skip + want);
       parts.push(part);
       want -= part.length;
       skip = 0;
