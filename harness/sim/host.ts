@@ -1,5 +1,6 @@
 import type { Clock } from '../clock/clock.ts';
 import type { SimNode } from './node.ts';
+import { ConnectionTable } from './connection-table.ts';
 import { errnoException } from './errno.ts';
 import { segmentLength, type Segment } from './segment.ts';
 import { EPHEMERAL_PORT_FIRST, EPHEMERAL_PORT_LAST } from './tcp/constants.ts';
@@ -28,7 +29,7 @@ export const isLoopback = (address: string) => address === '::1' || address.star
  */
 export class Host implements TcpHost, SimNode {
   private readonly listeners = new Map<number, HostListener[]>();
-  private readonly connections = new Map<string, TcpConnection>();
+  private readonly connections = new ConnectionTable();
   /** Handshakes a listener has started and not finished, per port: its SYN queue. */
   private readonly pending = new Map<number, number>();
   private nextPort = EPHEMERAL_PORT_FIRST;
@@ -55,9 +56,7 @@ export class Host implements TcpHost, SimNode {
   }
 
   release(conn: TcpConnection): void {
-    const key = tupleKey(conn.local.address, conn.local.port, conn.remote.address, conn.remote.port);
-    if (this.connections.get(key) !== conn) return;
-    this.connections.delete(key);
+    if (!this.connections.delete(conn)) return;
     if (!this.listeners.has(conn.local.port)) this.ephemeral.delete(conn.local.port);
   }
 
@@ -118,14 +117,13 @@ export class Host implements TcpHost, SimNode {
     const local = { address, port: this.freePort() };
     this.ephemeral.add(local.port);
     const conn = new TcpConnection(this, local, remote, this.iss(), 'SYN_SENT');
-    this.connections.set(tupleKey(local.address, local.port, remote.address, remote.port), conn);
+    this.connections.add(conn);
     return conn;
   }
 
   /** A segment addressed to this host arrived. */
   receive(seg: Segment): void {
-    const key = tupleKey(seg.dst, seg.dport, seg.src, seg.sport);
-    const conn = this.connections.get(key);
+    const conn = this.connections.get(seg.dst, seg.dport, seg.src, seg.sport);
     // Only a SYN can end a TIME_WAIT (yieldsTo): no listener lookup for the other packets.
     if (conn && !(seg.syn && this.listenerFor(seg.dst, seg.dport) && conn.yieldsTo(seg))) return conn.receive(seg);
     if (seg.rst) return;
@@ -152,7 +150,7 @@ export class Host implements TcpHost, SimNode {
       failed: settle,
       writable: () => {},
     };
-    this.connections.set(key, accepted);
+    this.connections.add(accepted);
     accepted.acceptSyn(seg);
   }
 
@@ -185,9 +183,4 @@ export class Host implements TcpHost, SimNode {
     this.nextIss += 64_000;
     return this.nextIss;
   }
-}
-
-/** A connection's 4-tuple as a map key; from parts, so a packet's lookup builds no endpoints. */
-function tupleKey(localAddress: string, localPort: number, remoteAddress: string, remotePort: number): string {
-  return `${localAddress}:${localPort}>${remoteAddress}:${remotePort}`;
 }

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { ConnectionTable } from './connection-table.ts';
+import type { TcpConnection } from './tcp/connection.ts';
+
+const conn = (localAddress: string, localPort: number, remoteAddress: string, remotePort: number) =>
+  ({ local: { address: localAddress, port: localPort }, remote: { address: remoteAddress, port: remotePort } }) as TcpConnection;
+
+describe('ConnectionTable', () => {
+  it('finds a connection by its whole 4-tuple only', () => {
+    const table = new ConnectionTable();
+    const a = conn('10.0.0.1', 7000, '203.0.113.1', 32768);
+    const loop = conn('127.0.0.1', 7000, '127.0.0.1', 32768);
+    table.add(a);
+    table.add(loop);
+    expect(table.get('10.0.0.1', 7000, '203.0.113.1', 32768)).toBe(a);
+    expect(table.get('127.0.0.1', 7000, '127.0.0.1', 32768)).toBe(loop);
+    expect(table.get('10.0.0.1', 7000, '203.0.113.2', 32768)).toBeUndefined();
+    expect(table.get('10.0.0.1', 7000, '203.0.113.1', 32769)).toBeUndefined();
+    expect(table.get('10.0.0.1', 7001, '203.0.113.1', 32768)).toBeUndefined();
+  });
+
+  it('deletes only the connection it holds, and lists the rest in the order they were added', () => {
+    const table = new ConnectionTable();
+    const [a, b, c] = [conn('10.0.0.1', 7000, '10.0.0.2', 1), conn('10.0.0.1', 7000, '10.0.0.3', 1), conn('10.0.0.1', 7000, '10.0.0.2', 2)];
+    for (const x of [a, b, c]) table.add(x);
+    expect(table.delete(conn('10.0.0.1', 7000, '10.0.0.2', 1))).toBe(false); // same tuple, another connection
+    expect(table.delete(a)).toBe(true);
+    expect(table.delete(a)).toBe(false);
+    expect(table.get('10.0.0.1', 7000, '10.0.0.2', 1)).toBeUndefined();
+    expect([...table.values()]).toEqual([b, c]);
+    expect(table.size).toBe(2);
+  });
+
+  it('lets a new connection take a 4-tuple over (a SYN that ends a TIME_WAIT)', () => {
+    const table = new ConnectionTable();
+    const old = conn('10.0.0.1', 7000, '10.0.0.2', 1);
+    const fresh = conn('10.0.0.1', 7000, '10.0.0.2', 1);
+    table.add(old);
+    table.add(fresh);
+    expect(table.get('10.0.0.1', 7000, '10.0.0.2', 1)).toBe(fresh);
+    expect([...table.values()]).toEqual([fresh]);
+  });
+});
