@@ -1,4 +1,5 @@
 import type { Clock } from '../clock/clock.ts';
+import { AcceptQueue, type ServerCapacity } from './accept-queue.ts';
 import type { SimNode } from './node.ts';
 import { ConnectionTable } from './connection-table.ts';
 import { errnoException } from './errno.ts';
@@ -38,6 +39,8 @@ export class Host implements TcpHost, SimNode {
   private readonly ephemeral = new Set<number>();
   /** Listening ports that take no new connections for now, and how they turn a SYN away. */
   private readonly closedDoors = new Map<number, DoorMode>();
+  /** Listening ports whose server takes on connections no faster than its capacity. */
+  private readonly acceptQueues = new Map<number, AcceptQueue>();
 
   constructor(
     readonly name: string,
@@ -71,6 +74,7 @@ export class Host implements TcpHost, SimNode {
   }
 
   unlisten(port: number, listener: HostListener): void {
+    this.acceptQueues.get(port)?.resetWaiting(listener);
     const left = (this.listeners.get(port) ?? []).filter((l) => l !== listener);
     if (left.length > 0) this.listeners.set(port, left);
     else this.listeners.delete(port);
@@ -87,6 +91,15 @@ export class Host implements TcpHost, SimNode {
     this.listeners.clear();
     this.pending.clear();
     this.ephemeral.clear();
+    for (const queue of this.acceptQueues.values()) queue.clear();
+  }
+
+  /**
+   * The server on `port` takes on connections no faster than `capacity` allows, for as long as
+   * the host lives: it listens again after a restart under the same limits.
+   */
+  limitAccepts(port: number, capacity: ServerCapacity): void {
+    this.acceptQueues.set(port, new AcceptQueue(this.clock, capacity));
   }
 
   /**
@@ -131,9 +144,10 @@ export class Host implements TcpHost, SimNode {
     if (door === 'drop' && seg.syn && !seg.ack) return;
     const listener = seg.syn && !seg.ack && door === undefined ? this.listenerFor(seg.dst, seg.dport) : undefined;
     if (!listener) return this.answerReset(seg);
-    // A full SYN queue drops the SYN: the client retries on its own timer (tcp_conn_request()).
+    // A full backlog drops the SYN: the client retries on its own timer (tcp_conn_request()).
+    const queue = this.acceptQueues.get(seg.dport);
     const pending = this.pending.get(seg.dport) ?? 0;
-    if (pending >= listener.backlog) return;
+    if (pending + (queue?.length ?? 0) >= (queue?.capacity.backlog ?? listener.backlog)) return;
     this.pending.set(seg.dport, pending + 1);
     const accepted = new TcpConnection(this, { address: seg.dst, port: seg.dport }, { address: seg.src, port: seg.sport }, this.iss(), 'SYN_RECEIVED');
     const settle = () => {
@@ -143,7 +157,8 @@ export class Host implements TcpHost, SimNode {
       established: () => {
         settle();
         accepted.user = undefined;
-        listener.accept(accepted);
+        if (queue) queue.push(accepted, listener);
+        else listener.accept(accepted);
       },
       data: () => true,
       fin: () => {},
