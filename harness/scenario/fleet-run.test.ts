@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fleetMetrics } from '../fleet/metrics.ts';
+import { fleetMetrics, totalWasted } from '../fleet/metrics.ts';
 import { backoffBounds, resolveBackoffOptions } from '../policy/backoff.ts';
 import type { TraceEvent } from '../trace/trace.ts';
 import { memberAddress } from './fleet-run.ts';
@@ -84,6 +84,25 @@ describe('a fleet through a server restart', () => {
     expect(delivery).toMatchObject({ status: 'pass', measured: { attempted: 400, lost: 0, unresolved: 0 } });
     const connectedAfter = result.trace.filter((e) => e.type === 'connected' && e.t >= CRASH);
     expect(new Set(connectedAfter.map((e) => e.source)).size).toBe(connectedAfter.length);
+  });
+
+  it('beyond the server\'s capacity the herd costs time: SYNs dropped, connects timed out, and a slower back99 than with full jitter', async () => {
+    const capacity = { server: { capacity: { acceptsPerSecond: 20, backlog: 40 } } };
+    const herd = await runFlatline(storm(tcp({ jitter: 'none' }), capacity));
+    const spread = await runFlatline(storm(tcp({ jitter: 'full', immediateFirst: false }), capacity));
+    const [none, full] = [herd, spread].map((r) => fleetMetrics(r.trace, members(200), CRASH));
+    // The 200 SYNs of one instant: 40 fit the backlog, the rest retry on their SYN timer, and those
+    // not served within the client's 10 s connect timeout start over 64 s later.
+    expect(none!.wasted.timedOut).toBeGreaterThan(full!.wasted.timedOut);
+    expect(herd.verdicts[0]!.measured).toMatchObject({ timedOut: none!.wasted.timedOut });
+    expect(none!.back99!).toBeGreaterThan(full!.back99! + 30_000);
+    for (const m of [none!, full!]) {
+      // never more reconnections in a second than the server takes on
+      expect(m.peakReconnects).toBeLessThanOrEqual(20);
+      // every member back, each once, and every other attempt wasted with its reason
+      expect(m).toMatchObject({ affected: 200, back: 200, mostReconnects: 1 });
+      expect(m.attempts).toBe(m.back + totalWasted(m));
+    }
   });
 
   it('a bound the storm breaks fails the herd check, naming it', async () => {

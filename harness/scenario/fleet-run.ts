@@ -1,4 +1,5 @@
 import type { ClientAdapter } from '../clients/adapter.ts';
+import { toServerCapacity } from '../fleet/capacity.ts';
 import { fleetKinds, fleetMembers, type FleetMember } from '../fleet/members.ts';
 import type { Host } from '../sim/host.ts';
 import type { ReferenceServer } from '../servers/server.ts';
@@ -45,13 +46,16 @@ export async function playFleet(w: World, scenario: FleetScenario, options: Flee
   const servers = new Map<string, ReferenceServer>();
   const serverHost = w.sim?.addHost('servers', SERVER_ADDRESS);
   const hosts = new Map<string, Host>();
+  const { capacity, ...serverOptions } = scenario.server ?? {};
+  if (capacity && !serverHost) throw new FlatlineError('FLATLINE_ERR_SCENARIO', "server.capacity models the server's accept queue on the simulated network; this fleet runs on kernel sockets (drop network.substrate \"kernel\" or --network kernel)");
   for (const kind of kinds) {
     const subject = findSubject(kind);
     const promises = subject.promises(kind === scenario.fleet.subject?.kind ? (scenario.fleet.subject.options ?? {}) : {});
     const name = kinds.length === 1 ? SERVER : `${SERVER}-${kind}`;
     const ctx = { ...w.serverContext(name), ...(w.sim && { host: SERVER_ADDRESS }) };
-    const server = await w.act(async () => subject.createServer(ctx, { ...scenario.server, dedupe: scenario.server?.dedupe ?? promises.guarantee === 'exactly-once', brokerUrl: options.mqttUrl }));
+    const server = await w.act(async () => subject.createServer(ctx, { ...serverOptions, dedupe: serverOptions.dedupe ?? promises.guarantee === 'exactly-once', brokerUrl: options.mqttUrl }));
     await w.startServer(server);
+    if (capacity) serverHost!.limitAccepts(server.port, toServerCapacity(capacity));
     servers.set(kind, server);
   }
   const clients = new Map<string, ClientAdapter>();

@@ -7,6 +7,7 @@ import { natSpecSchema } from './nat-spec.ts';
 import { stepSchema } from './steps.ts';
 import { fleetStepSchema } from './fleet-steps.ts';
 import { fleetSchema } from '../fleet/schema.ts';
+import { capacitySchema } from '../fleet/capacity.ts';
 import { NETWORK_SUBSTRATES } from './substrate.ts';
 import type { SubjectSpec } from './subjects.ts';
 
@@ -33,6 +34,10 @@ export const serverSchema = strict(
 );
 export type ServerSpec = v.InferInput<typeof serverSchema>;
 
+/** A fleet's server: a server's settings, and how fast it takes on connections (simulated network only). */
+export const fleetServerSchema = strict({ ...serverSchema.entries, capacity: v.optional(capacitySchema) }, "a fleet's server");
+export type FleetServerSpec = v.InferInput<typeof fleetServerSchema>;
+
 
 export const networkSchema = strict(
   {
@@ -58,10 +63,7 @@ const head = {
   name: text('the scenario name'),
   description: v.optional(v.string()),
 };
-const world = {
-  server: v.optional(serverSchema),
-  network: v.optional(networkSchema),
-};
+const network = { network: v.optional(networkSchema) };
 const judged = {
   checks: v.pipe(v.array(checkSchema, 'must be a list of checks'), v.minLength(1, 'must list at least one check; a scenario that judges nothing cannot pass or fail')),
   /** How much virtual time the run covers; steps must fall inside it. */
@@ -82,13 +84,13 @@ const timeline = <S extends v.GenericSchema>(step: S) => v.array(step, 'must be 
  * between (a proxy with toxics), a timeline in virtual time, and the checks that judge the trace.
  * Scenario files export one scenario, a matrix, or an array of them as their default export.
  */
-export const singleScenarioSchema = strict({ ...head, subject: subjectShape, ...world, timeline: timeline(stepSchema), ...judged }, 'a scenario');
+export const singleScenarioSchema = strict({ ...head, subject: subjectShape, server: v.optional(serverSchema), ...network, timeline: timeline(stepSchema), ...judged }, 'a scenario');
 
 /**
  * A fleet scenario: `fleet` instead of `subject`, many clients of one kind or a mix talking
  * straight to the server (no proxy), steps that address the whole fleet or a share of it.
  */
-export const fleetScenarioSchema = strict({ ...head, fleet: fleetSchema, ...world, timeline: timeline(fleetStepSchema), ...judged }, 'a fleet scenario');
+export const fleetScenarioSchema = strict({ ...head, fleet: fleetSchema, server: v.optional(fleetServerSchema), ...network, timeline: timeline(fleetStepSchema), ...judged }, 'a fleet scenario');
 
 /** Either shape, told apart by `fleet`. */
 export const scenarioSchema = v.lazy((input) => (input !== null && typeof input === 'object' && 'fleet' in input ? fleetScenarioSchema : singleScenarioSchema));

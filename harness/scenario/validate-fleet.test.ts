@@ -30,6 +30,7 @@ describe('a fleet scenario that is wrong says what and where', () => {
   it('accepts the base fleet', () => {
     expect(messageOf({})).toBe('accepted');
     expect(messageOf(fleet({ subject: undefined, mix: { tcp: 0.7, ws: 0.2, mqttjs: 0.1 } }))).toBe('accepted');
+    expect(messageOf({ server: { capacity: { acceptsPerSecond: 12.5, handshake: '5ms', backlog: 4096 } } })).toBe('accepted');
   });
 
   it.each([
@@ -53,6 +54,11 @@ describe('a fleet scenario that is wrong says what and where', () => {
     ['a herd check for a kind not in the fleet', { checks: [{ check: 'herd', subject: 'ws' }] }, 'checks[0].subject: "ws" is not a subject kind of this fleet (tcp)'],
     ['a rate bound without a rate', { checks: [{ check: 'herd', peak: '<= 200' }] }, 'checks[0].peak: "<= 200" is not an upper bound on a rate; write it like "<= 200/s"'],
     ['a time bound that is no time', { checks: [{ check: 'herd', back99: '>= 90s' }] }, 'checks[0].back99: ">= 90s" is not an upper bound on a time; write it like "<= 90s"'],
+    ['a capacity that limits nothing', { server: { capacity: {} } }, 'server.capacity: give at least one of backlog, acceptsPerSecond, handshake'],
+    ['a backlog of 0', { server: { capacity: { backlog: 0 } } }, 'server.capacity.backlog: must be a whole number of connections from 1 to 100000 (got 0)'],
+    ['no accepts at all', { server: { capacity: { acceptsPerSecond: 0 } } }, 'server.capacity.acceptsPerSecond: must be a number of connections a second from 1 to 1000000 (got 0)'],
+    ['a handshake of no time', { server: { capacity: { handshake: '0ms' } } }, 'server.capacity.handshake: must be longer than 0'],
+    ['a misspelt capacity field', { server: { capacity: { acceptPerSecond: 100 } } }, 'server.capacity.acceptPerSecond: unknown field; did you mean "acceptsPerSecond"?'],
   ])('%s', (_, patch, message) => {
     expect(messageOf(patch)).toContain(`${FILE}: scenario "storm": ${message}`);
   });
