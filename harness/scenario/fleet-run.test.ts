@@ -105,6 +105,11 @@ describe('a fleet through a server restart', () => {
     }
   });
 
+  it('a capacity on kernel sockets is refused, naming the field', async () => {
+    const result = await runFlatline(storm(tcp({}, 5), { server: { capacity: { backlog: 10 } }, network: { substrate: 'kernel' } }));
+    expect(result.error?.message).toContain("server.capacity models the server's accept queue on the simulated network");
+  });
+
   it('a bound the storm breaks fails the herd check, naming it', async () => {
     const result = await runFlatline(storm(tcp({ jitter: 'none' }, 50), { checks: [{ check: 'herd', peak: '<= 20/s', back99: '<= 90s' }] }));
     expect(result.verdicts[0]).toMatchObject({ status: 'fail', bound: { peak: 20, back99: 90_000 } });
