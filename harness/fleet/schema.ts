@@ -47,6 +47,8 @@ export const fleetSchema = v.pipe(
       mix: v.optional(mix),
       /** Member i of n makes its first connect i/n of `spread` after the connect step (default 0: all at once). */
       connect: v.optional(strict({ spread: v.optional(duration) }, 'the fleet\'s connect settings')),
+      /** How many NATs of network.nat's kind the members stand behind, member i behind NAT i mod nats (default 1). */
+      nats: v.optional(count('NATs', { min: 1, max: FLEET_MAX })),
     },
     'a fleet',
   ),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fleetMetrics, totalWasted } from '../fleet/metrics.ts';
 import { backoffBounds, resolveBackoffOptions } from '../policy/backoff.ts';
 import type { TraceEvent } from '../trace/trace.ts';
-import { memberAddress } from './fleet-run.ts';
+import { memberAddress, natAddress } from './fleet-topology.ts';
 import { runFlatline } from './run-flatline.ts';
 import type { FleetScenario } from './scenario.ts';
 
@@ -103,6 +103,41 @@ describe('a fleet through a server restart', () => {
       expect(m).toMatchObject({ affected: 200, back: 200, mostReconnects: 1 });
       expect(m.attempts).toBe(m.back + totalWasted(m));
     }
+  });
+
+  it('a NAT flush: behind carrier-grade NATs each member hears an RST at its next heartbeat and reconnects; behind Linux conntrack nothing breaks', async () => {
+    const flush = (nat: string): FleetScenario => ({
+      name: 'nat flush',
+      fleet: { size: 60, subject: { kind: 'tcp', options: { heartbeat: { interval: '30s', timeout: '5s' } } }, connect: { spread: '30s' }, nats: 3 },
+      network: { nat },
+      timeline: [
+        { at: 0, do: 'connect' },
+        { at: '2m', do: 'nat-flush' },
+      ],
+      checks: [{ check: 'herd', after: '2m', back100: '<= 31s' }],
+      horizon: '4m',
+    });
+    const carrier = await runFlatline(flush('carrier-grade'));
+    expect(carrier.verdicts[0]).toMatchObject({ status: 'pass', measured: { affected: 60, back: 60, refused: 0, timedOut: 0 } });
+    expect(carrier.trace.find((e) => e.type === 'nat.flushed')).toMatchObject({ t: 120_000, source: 'fleet', nats: 3, mappings: 60 });
+    // member i behind NAT i mod 3: twenty connections through each before the flush
+    const before = carrier.trace.filter((e) => e.type === 'nat.mapping.created' && e.t < 120_000);
+    expect(['nat:fleet-nat-0', 'nat:fleet-nat-1', 'nat:fleet-nat-2'].map((nat) => before.filter((e) => e.source === nat).length)).toEqual([20, 20, 20]);
+    // the next heartbeat is picked up on a new public port, which the server answers with RST
+    const dead = carrier.trace.filter((e) => e.type === 'link.dead');
+    expect(dead).toHaveLength(60);
+    expect(new Set(dead.map((e) => e.reason))).toEqual(new Set(['ECONNRESET']));
+    expect(Math.min(...dead.map((e) => e.t))).toBeGreaterThan(120_000);
+    expect(Math.max(...dead.map((e) => e.t))).toBeLessThanOrEqual(150_000 + 10);
+    const linux = await runFlatline(flush('linux-conntrack'));
+    expect(linux.trace.filter((e) => e.type === 'link.dead')).toHaveLength(0);
+    expect(linux.verdicts[0]).toMatchObject({ status: 'error' });
+    expect(linux.verdicts[0]!.summary).toContain('no member of the fleet lost its connection');
+  });
+
+  it('gives every NAT a public address of its own, 100,000 of them distinct', () => {
+    expect([natAddress(0), natAddress(65_535)]).toEqual(['198.18.0.1', '198.19.0.0']);
+    expect(new Set(Array.from({ length: 100_000 }, (_, i) => natAddress(i))).size).toBe(100_000);
   });
 
   it('a capacity on kernel sockets is refused, naming the field', async () => {

@@ -29,6 +29,8 @@ export const fleetStepSchema = tagged(
     /** The share's paths to and from the servers go silent both ways (simulated network only), until a heal step. */
     strict({ at, do: v.literal('partition'), share }, 'a partition step'),
     strict({ at, do: v.literal('heal'), share }, 'a heal step'),
+    /** Every NAT of the fleet forgets every mapping at once (a carrier NAT's reboot, `conntrack -F`). */
+    strict({ at, do: v.literal('nat-flush') }, 'a nat-flush step'),
   ],
   'a fleet step',
 );
@@ -42,6 +44,8 @@ export interface FleetTargets {
   rng: Rng;
   /** Cuts (or restores) a member's paths to and from the servers. */
   partition(member: FleetMember, down: boolean): void;
+  /** Every NAT the members stand behind forgets its mappings. */
+  flushNats(): void;
 }
 
 export async function applyFleetStep(world: World, step: FleetStep, targets: FleetTargets): Promise<void> {
@@ -73,5 +77,7 @@ export async function applyFleetStep(world: World, step: FleetStep, targets: Fle
     case 'heal':
       for (const { member } of chosen(step.share)) targets.partition(member, step.do === 'partition');
       return;
+    case 'nat-flush':
+      return targets.flushNats();
   }
 }

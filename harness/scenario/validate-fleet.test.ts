@@ -31,6 +31,7 @@ describe('a fleet scenario that is wrong says what and where', () => {
     expect(messageOf({})).toBe('accepted');
     expect(messageOf(fleet({ subject: undefined, mix: { tcp: 0.7, ws: 0.2, mqttjs: 0.1 } }))).toBe('accepted');
     expect(messageOf({ server: { capacity: { acceptsPerSecond: 12.5, handshake: '5ms', backlog: 4096 } } })).toBe('accepted');
+    expect(messageOf({ fleet: { ...base.fleet, nats: 100 }, network: { nat: 'carrier-grade' }, timeline: [...base.timeline, { at: '2m', do: 'nat-flush' }] })).toBe('accepted');
   });
 
   it.each([
@@ -54,6 +55,11 @@ describe('a fleet scenario that is wrong says what and where', () => {
     ['a herd check for a kind not in the fleet', { checks: [{ check: 'herd', subject: 'ws' }] }, 'checks[0].subject: "ws" is not a subject kind of this fleet (tcp)'],
     ['a rate bound without a rate', { checks: [{ check: 'herd', peak: '<= 200' }] }, 'checks[0].peak: "<= 200" is not an upper bound on a rate; write it like "<= 200/s"'],
     ['a time bound that is no time', { checks: [{ check: 'herd', back99: '>= 90s' }] }, 'checks[0].back99: ">= 90s" is not an upper bound on a time; write it like "<= 90s"'],
+    ['NATs of no kind', fleet({ nats: 4 }), 'fleet.nats: give network.nat too, the kind of NAT the members stand behind'],
+    ['more members behind one NAT than it has ports', { fleet: { ...base.fleet, size: 60_000 }, network: { nat: 'carrier-grade' } }, 'fleet.nats: 60000 members behind one NAT is more than its 28232 public ports hold, one connection each; give fleet.nats at least 3'],
+    ['a nat-flush with no NAT', { timeline: [{ at: '1m', do: 'nat-flush' }] }, 'timeline[0]: nat-flush needs NATs to flush; give the fleet network.nat'],
+    ['toxics for a fleet', { network: { toxics: [{ type: 'latency', attributes: { latency: 100 } }] } }, 'network.toxics: a fleet talks to its servers with no proxy for toxics to sit on'],
+    ['a NAT profile that does not exist', { network: { nat: 'carier-grade' } }, 'network.nat: "carier-grade" is not a NAT profile'],
     ['a capacity that limits nothing', { server: { capacity: {} } }, 'server.capacity: give at least one of backlog, acceptsPerSecond, handshake'],
     ['a backlog of 0', { server: { capacity: { backlog: 0 } } }, 'server.capacity.backlog: must be a whole number of connections from 1 to 100000 (got 0)'],
     ['no accepts at all', { server: { capacity: { acceptsPerSecond: 0 } } }, 'server.capacity.acceptsPerSecond: must be a number of connections a second from 1 to 1000000 (got 0)'],

@@ -6,6 +6,7 @@ import { SINGLE_CLIENT_CHECKS } from './judge.ts';
 import { scenarioSchema, type FleetScenario, type Scenario } from './scenario.ts';
 import { checkNatSpec, NatSpecProblem } from './nat-spec.ts';
 import { findSubject } from './subjects.ts';
+import { NAT_PUBLIC_PORTS } from '../sim/nat.ts';
 
 /**
  * Checks a scenario before anything starts, against the schema of every part and the chosen
@@ -48,6 +49,16 @@ function validateFleet(scenario: FleetScenario, bad: (what: string) => Error, ch
   scenario.timeline.forEach((step, i) => {
     const problem = 'share' in step && step.share !== undefined ? shareProblem(fleet, step.share) : undefined;
     if (problem) throw bad(`timeline[${i}].share: ${problem}`);
+  });
+  const nat = scenario.network?.nat;
+  if (scenario.network?.toxics?.length) throw bad('network.toxics: a fleet talks to its servers with no proxy for toxics to sit on; shape its members\' paths with partition / heal steps, or put them behind network.nat');
+  if (fleet.nats !== undefined && nat === undefined) throw bad('fleet.nats: give network.nat too, the kind of NAT the members stand behind');
+  const perNat = Math.ceil(fleet.size / (fleet.nats ?? 1));
+  if (nat !== undefined && perNat > NAT_PUBLIC_PORTS) {
+    throw bad(`fleet.nats: ${perNat} members behind one NAT is more than its ${NAT_PUBLIC_PORTS} public ports hold, one connection each; give fleet.nats at least ${Math.ceil(fleet.size / NAT_PUBLIC_PORTS)}`);
+  }
+  scenario.timeline.forEach((step, i) => {
+    if (step.do === 'nat-flush' && nat === undefined) throw bad(`timeline[${i}]: nat-flush needs NATs to flush; give the fleet network.nat`);
   });
   const kinds = fleetKinds(fleet);
   scenario.checks.forEach((check, i) => {

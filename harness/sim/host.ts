@@ -33,7 +33,7 @@ export class Host implements TcpHost, SimNode {
   private readonly connections = new ConnectionTable();
   /** Handshakes a listener has started and not finished, per port: its SYN queue. */
   private readonly pending = new Map<number, number>();
-  private nextPort = EPHEMERAL_PORT_FIRST;
+  private nextPort: number;
   private nextIss = 1_000;
   /** Local ports of connections this host opened. */
   private readonly ephemeral = new Set<number>();
@@ -47,7 +47,10 @@ export class Host implements TcpHost, SimNode {
     readonly address: string,
     readonly clock: Clock,
     private readonly send: (from: Host, seg: Segment) => void,
-  ) {}
+    firstPort = EPHEMERAL_PORT_FIRST,
+  ) {
+    this.nextPort = firstPort;
+  }
 
   /** True when `address` names this host (its own address or its loopback). */
   owns(address: string): boolean {

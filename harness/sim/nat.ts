@@ -46,6 +46,8 @@ const LINUX_FIN_WAIT_MS = 120_000;
 const LINUX_CLOSE_MS = 10_000;
 /** The largest timeout a timer can hold (setTimeout's 2^31 - 1 ms). */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+/** The public ports a NAT hands out, one per mapping: the ephemeral range's 28,232. */
+export const NAT_PUBLIC_PORTS = EPHEMERAL_PORT_LAST - EPHEMERAL_PORT_FIRST + 1;
 
 type MappingState = 'syn' | 'established' | 'fin' | 'closed';
 
@@ -202,9 +204,8 @@ export class Nat implements SimNode {
 
   private publicPort(insidePort: number): number {
     if (this.config.port === 'preserve' && !this.usedPorts.has(insidePort)) return insidePort;
-    const span = EPHEMERAL_PORT_LAST - EPHEMERAL_PORT_FIRST + 1;
-    for (let i = 0; i < span; i++) {
-      const port = EPHEMERAL_PORT_FIRST + Math.floor(this.rng.next() * span);
+    for (let i = 0; i < NAT_PUBLIC_PORTS; i++) {
+      const port = EPHEMERAL_PORT_FIRST + Math.floor(this.rng.next() * NAT_PUBLIC_PORTS);
       if (!this.usedPorts.has(port)) return port;
     }
     throw new FlatlineError('FLATLINE_ERR_CONFIG', `NAT "${this.name}" has no public port left (${this.usedPorts.size} mappings)`);

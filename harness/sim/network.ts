@@ -21,6 +21,13 @@ export interface SimNetworkOptions {
 export interface HostOptions {
   /** The NAT this host sits behind: everything it sends outside goes through it. */
   behind?: Nat;
+  /**
+   * Where its ephemeral ports start (default the range's first, 32768). Linux starts each
+   * connect's search at an offset hashed from the addresses (__inet_hash_connect(),
+   * net/ipv4/inet_hashtables.c), so hosts behind one NAT seldom pick the same port; a fleet gives
+   * each member a seeded start to the same effect.
+   */
+  firstPort?: number;
 }
 
 /** The address of the host every party lives on unless it says otherwise. */
@@ -59,7 +66,7 @@ export class SimNetwork {
 
   addHost(name: string, address: string, options: HostOptions = {}): Host {
     this.claim(name, address, 'host');
-    const host: Host = new Host(name, address, this.hosts.clockOf(() => host), (from, seg) => this.forward(from, seg));
+    const host: Host = new Host(name, address, this.hosts.clockOf(() => host), (from, seg) => this.forward(from, seg), options.firstPort);
     this.register(host);
     if (options.behind) this.natOf.set(host, options.behind);
     return host;
