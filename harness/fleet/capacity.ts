@@ -9,10 +9,10 @@ import { FLEET_MAX } from './schema.ts';
  * `server: { capacity: { acceptsPerSecond: 200, handshake: '5ms', backlog: 511 } }`.
  * A herd beyond it finds SYNs dropped and connections waiting, as a real server's clients do.
  *
- * `backlog` defaults to what node asks for, 511 (lib/net.js: `backlog || 511`), which Linux
- * takes whole: it caps a listen backlog at net.core.somaxconn, 4096 since Linux 5.4 (commit
- * 19f92a030ca6, "net: increase SOMAXCONN to 4096"), 128 before. A larger one stands for a server
- * whose somaxconn was raised; beyond the fleet's size it could never fill.
+ * `backlog` defaults to the backlog the server listens with: the reference servers ask for
+ * 4096 (harness/net/backlog.ts), node's own default is 511 (lib/net.js: `backlog || 511`). Linux
+ * caps it at net.core.somaxconn, 4096 since Linux 5.4 (commit 19f92a030ca6, "net: increase
+ * SOMAXCONN to 4096"), 128 before; a larger one stands for a server whose somaxconn was raised.
  */
 export const capacitySchema = v.pipe(
   strict(

@@ -10,7 +10,7 @@ export interface ServerCapacity {
    * Connections the listener holds for its application: handshakes in progress and established
    * ones not yet accepted. A SYN beyond it is dropped, as Linux's tcp_conn_request() drops one when
    * sk_acceptq_is_full(); the client retries on its SYN timer. Default: the listener's own
-   * backlog (node asks for 511).
+   * backlog (what the server passed to listen(), node's default 511).
    */
   backlog?: number;
   /** The most connections the application takes off the accept queue in one second. */
