@@ -135,6 +135,27 @@ describe('a fleet through a server restart', () => {
     expect(linux.verdicts[0]!.summary).toContain('no member of the fleet lost its connection');
   });
 
+  it('a drain closes the connections one by one over its window: the fleet comes back at the drain\'s pace, not in a spike', async () => {
+    const result = await runFlatline(storm(tcp({ jitter: 'none' }, 100), {
+      timeline: [
+        { at: '0s', do: 'connect' },
+        { at: '1m', do: 'drain-server', over: '20s' },
+      ],
+      checks: [{ check: 'herd', peakReconnects: '<= 5/s' }],
+      horizon: '2m',
+    }));
+    expect(result.trace.find((e) => e.type === 'server.draining')).toMatchObject({ t: CRASH, connections: 100, overMs: 20_000 });
+    // the herd check is judged from the drain; each client, told goodbye, reconnects at once to the server still listening
+    expect(result.verdicts[0]).toMatchObject({ status: 'pass', measured: { at: CRASH, affected: 100, back: 100, wasted: 0, peakReconnects: 5, mostReconnects: 1 } });
+    const m = fleetMetrics(result.trace, members(100), CRASH);
+    expect(m.backMs).toEqual(Array.from({ length: 100 }, (_, i) => i * 200));
+  });
+
+  it('a drain of a server that cannot close one connection alone is an error naming it', async () => {
+    const result = await runFlatline(storm({ size: 2, subject: { kind: 'mqttjs' } }, { timeline: [{ at: 0, do: 'connect' }, { at: '10s', do: 'drain-server', over: '5s' }] }));
+    expect(result.error?.message).toContain('drain-server: the mqtt server "server" cannot close its connections one at a time; use stop-server with mode "graceful"');
+  });
+
   it('gives every NAT a public address of its own, 100,000 of them distinct', () => {
     expect([natAddress(0), natAddress(65_535)]).toEqual(['198.18.0.1', '198.19.0.0']);
     expect(new Set(Array.from({ length: 100_000 }, (_, i) => natAddress(i))).size).toBe(100_000);

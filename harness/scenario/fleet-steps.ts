@@ -2,7 +2,8 @@ import * as v from 'valibot';
 import type { ClientAdapter } from '../clients/adapter.ts';
 import { shareMembers, type FleetMember } from '../fleet/members.ts';
 import { shareSchema } from '../fleet/schema.ts';
-import { count, duration, positiveDuration, strict, tagged, word } from '../schema/kit.ts';
+import { count, duration, positiveDuration, strict, tagged, timerDuration, word } from '../schema/kit.ts';
+import { FlatlineError } from '../util/errors.ts';
 import type { ReferenceServer } from '../servers/server.ts';
 import { toMs } from '../util/duration.ts';
 import type { Rng } from '../util/rng.ts';
@@ -26,6 +27,8 @@ export const fleetStepSchema = tagged(
     /** Every server of the fleet goes down: crash (FIN, no goodbye), graceful (goodbye, then FIN) or reset (RST). */
     strict({ at, do: v.literal('stop-server'), mode: v.optional(word(['graceful', 'crash', 'reset'], 'a stop mode')) }, 'a stop-server step'),
     strict({ at, do: v.literal('start-server') }, 'a start-server step'),
+    /** Every server says goodbye to its connections one by one over `over`, and keeps accepting. */
+    strict({ at, do: v.literal('drain-server'), over: timerDuration }, 'a drain-server step'),
     /** The share's paths to and from the servers go silent both ways (simulated network only), until a heal step. */
     strict({ at, do: v.literal('partition'), share }, 'a partition step'),
     strict({ at, do: v.literal('heal'), share }, 'a heal step'),
@@ -72,6 +75,12 @@ export async function applyFleetStep(world: World, step: FleetStep, targets: Fle
       return;
     case 'start-server':
       await Promise.all(targets.servers.map((s) => s.start()));
+      return;
+    case 'drain-server':
+      for (const server of targets.servers) {
+        if (!server.drain) throw new FlatlineError('FLATLINE_ERR_SCENARIO', `drain-server: the ${server.protocol} server "${server.name}" cannot close its connections one at a time; use stop-server with mode "graceful"`);
+        server.drain(toMs(step.over, 'drain-server.over'));
+      }
       return;
     case 'partition':
     case 'heal':

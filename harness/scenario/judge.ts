@@ -124,12 +124,16 @@ function judgeHerd(spec: Extract<CheckSpec, { check: 'herd' }>, where: string, e
   const { check: _check, after, subject, ...bounds } = spec;
   const members = new Set([...fleet].filter(([, kind]) => subject === undefined || kind === subject).map(([name]) => name));
   return checkHerd(events, {
-    after: after === undefined ? { type: 'server.stopped' } : toMoment(after, `${where}.after`),
+    after: after === undefined ? (firstFleetEvent(events) ?? { type: 'server.stopped' }) : toMoment(after, `${where}.after`),
     members,
     label: subject === undefined ? 'the fleet' : `the ${subject} clients`,
     bounds: toHerdBounds(bounds),
   });
 }
+
+/** What a herd check is judged after when it names no moment: the first of a fleet's events. */
+const FLEET_EVENTS = new Set(['server.stopped', 'server.draining', 'nat.flushed']);
+const firstFleetEvent = (events: readonly TraceEvent[]) => events.find((e) => FLEET_EVENTS.has(e.type))?.t;
 
 function judgeOne(spec: Exclude<CheckSpec, { check: 'herd' }>, where: string, events: TraceEvent[], client: string, promises: SubjectPromises, endAt: number, noiseMs: number): Verdict {
   switch (spec.check) {

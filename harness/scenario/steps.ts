@@ -139,7 +139,7 @@ const KERNEL_NEAREST: Record<NetworkStep['do'], string> = {
 };
 
 /** Refuses, before anything starts, a network step on kernel sockets: they have no path or host to put it on. */
-export function refuseNetworkStepsOnKernel(timeline: readonly Step[]): void {
+export function refuseNetworkStepsOnKernel(timeline: readonly { do: string }[]): void {
   timeline.forEach((step, i) => {
     if (!(NETWORK_STEPS as readonly string[]).includes(step.do)) return;
     const s = step as NetworkStep;

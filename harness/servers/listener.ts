@@ -1,4 +1,5 @@
 import net from 'node:net';
+import type { Clock } from '../clock/clock.ts';
 import { LISTEN_BACKLOG } from '../net/backlog.ts';
 import { FlatlineError } from '../util/errors.ts';
 import type { StopMode } from './server.ts';
@@ -50,6 +51,23 @@ export class Listener {
     });
     this.boundPort = (server.address() as net.AddressInfo).port;
     this.server = server;
+  }
+
+  /**
+   * Says goodbye to the connections open now, one after another evenly over `overMs` (the first at
+   * once), and goes on listening: a drain before a deploy. Returns how many it will close.
+   */
+  drain(clock: Clock, overMs: number, goodbye: (socket: net.Socket) => void): number {
+    const open = [...this.sockets];
+    open.forEach((socket, i) => {
+      const at = Math.floor((overMs * i) / open.length);
+      const close = () => {
+        if (!socket.destroyed) goodbye(socket);
+      };
+      if (at === 0) close();
+      else clock.setTimeout(close, at);
+    });
+    return open.length;
   }
 
   /** Stops listening; `beforeClose` lets the protocol say goodbye on a graceful stop. */

@@ -59,6 +59,11 @@ export abstract class ListeningServer implements ReferenceServer {
     this.sink.stopped(mode);
   }
 
+  drain(overMs: number): void {
+    const connections = this.listener.drain(this.ctx.clock, overMs, (socket) => this.goodbye(socket));
+    this.ctx.trace(`server:${this.ctx.name}`, 'server.draining', { connections, overMs });
+  }
+
   /** Releases everything now: no goodbyes, since a peer behind a blackhole would never answer one. */
   close(): Promise<void> {
     return this.stop('crash');

@@ -31,6 +31,11 @@ export interface ReferenceServer {
   readonly outside?: OutsideParty;
   start(): Promise<void>;
   stop(mode?: StopMode): Promise<void>;
+  /**
+   * Closes the connections open now with its goodbye, one after another over `overMs`, and keeps
+   * listening (a drain before a deploy). Absent where the server cannot close one connection alone.
+   */
+  drain?(overMs: number): void;
   /** Stops for good and releases everything at once (no goodbyes; teardown must not wait on a peer). */
   close(): Promise<void>;
 }
