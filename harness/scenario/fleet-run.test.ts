@@ -156,6 +156,27 @@ describe('a fleet through a server restart', () => {
     expect(result.error?.message).toContain('drain-server: the mqtt server "server" cannot close its connections one at a time; use stop-server with mode "graceful"');
   });
 
+  it('a failover to a hot standby: no member hears of it until its next heartbeat meets the standby\'s RST, and then it reconnects to the standby at once', async () => {
+    const result = await runFlatline({
+      name: 'failover',
+      fleet: { size: 50, subject: { kind: 'tcp', options: { heartbeat: { interval: '30s', timeout: '5s' } } }, connect: { spread: '30s' } },
+      timeline: [
+        { at: 0, do: 'connect' },
+        { at: '1m', do: 'failover' },
+      ],
+      checks: [{ check: 'herd', back100: '<= 30s' }],
+      horizon: '3m',
+    });
+    expect(result.trace.find((e) => e.type === 'server.failover')).toMatchObject({ t: 60_000, source: 'fleet' });
+    expect(result.verdicts[0]).toMatchObject({ status: 'pass', measured: { at: 60_000, affected: 50, back: 50, wasted: 0, mostReconnects: 1 } });
+    const dead = result.trace.filter((e) => e.type === 'link.dead');
+    expect(new Set(dead.map((e) => e.reason))).toEqual(new Set(['ECONNRESET']));
+    // no FIN, no goodbye: each finds out at its own heartbeat, spread as their connects were
+    expect(Math.min(...dead.map((e) => e.t))).toBeGreaterThan(60_000);
+    expect(Math.max(...dead.map((e) => e.t))).toBeLessThanOrEqual(90_000);
+    expect(new Set(dead.map((e) => e.t)).size).toBeGreaterThan(25);
+  });
+
   it('gives every NAT a public address of its own, 100,000 of them distinct', () => {
     expect([natAddress(0), natAddress(65_535)]).toEqual(['198.18.0.1', '198.19.0.0']);
     expect(new Set(Array.from({ length: 100_000 }, (_, i) => natAddress(i))).size).toBe(100_000);

@@ -27,6 +27,12 @@ export const fleetStepSchema = tagged(
     /** Every server of the fleet goes down: crash (FIN, no goodbye), graceful (goodbye, then FIN) or reset (RST). */
     strict({ at, do: v.literal('stop-server'), mode: v.optional(word(['graceful', 'crash', 'reset'], 'a stop mode')) }, 'a stop-server step'),
     strict({ at, do: v.literal('start-server') }, 'a start-server step'),
+    /**
+     * The address the fleet dials moves to a hot standby (a load balancer's or VRRP's failover):
+     * the standby knows none of the connections, so each member learns of it from the RST its next
+     * packet meets, and reconnects to the standby (simulated network only).
+     */
+    strict({ at, do: v.literal('failover') }, 'a failover step'),
     /** Every server says goodbye to its connections one by one over `over`, and keeps accepting. */
     strict({ at, do: v.literal('drain-server'), over: timerDuration }, 'a drain-server step'),
     /** The share's paths to and from the servers go silent both ways (simulated network only), until a heal step. */
@@ -49,6 +55,8 @@ export interface FleetTargets {
   partition(member: FleetMember, down: boolean): void;
   /** Every NAT the members stand behind forgets its mappings. */
   flushNats(): void;
+  /** The servers' address moves to a standby with no state. */
+  failover(): Promise<void>;
 }
 
 export async function applyFleetStep(world: World, step: FleetStep, targets: FleetTargets): Promise<void> {
@@ -88,5 +96,7 @@ export async function applyFleetStep(world: World, step: FleetStep, targets: Fle
       return;
     case 'nat-flush':
       return targets.flushNats();
+    case 'failover':
+      return targets.failover();
   }
 }
