@@ -9,7 +9,14 @@ export type SimErrorCode = 'ECONNREFUSED' | 'ECONNRESET' | 'ECONNABORTED' | 'ETI
  */
 export function errnoException(code: SimErrorCode, syscall: string, address?: string, port?: number): NodeJS.ErrnoException {
   const where = address === undefined ? '' : port === undefined ? ` ${address}` : ` ${address}:${port}`;
+  // No stack frames: node's own come from the event loop's callback (one frame, afterConnect or
+  // onStreamRead), where the sim's would be its packet path, a dozen deep. node's stream destroy()
+  // reads err.stack (checkError(), lib/internal/streams/destroy.js), and formatting those frames
+  // through source maps cost a tenth of a fleet storm's CPU, one error per refused or reset connect.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   const err = new Error(`${syscall} ${code}${where}`) as NodeJS.ErrnoException & { address?: string; port?: number };
+  Error.stackTraceLimit = limit;
   err.errno = -os.constants.errno[code];
   err.code = code;
   err.syscall = syscall;
