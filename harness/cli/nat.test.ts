@@ -30,18 +30,21 @@ describe('flatline nat', () => {
       'Heartbeat 3m, reply within 10s',
       '',
       'profile            idle timeout  keeps alive  margin    noticed within',
-      'aws-alb            1m            NO           -2m       3m (RST both ends)',
+      'aws-alb            1m            NO           -2m       3m (RST from the NAT)',
       'azure-lb           4m            yes          1m        3m10s (silent drop)',
     ]);
     expect(r.out).toContain('\ncn-mobile-unicom   5m            yes          2m        3m10s (silent drop)\n');
-    expect(r.out).toContain('\nlinux-conntrack    5d            yes          4d23h57m  3m10s (silent drop)\n');
+    // Linux's defaults pick a forgotten connection up on the same port; a strict Linux router drops it
+    expect(r.out).toContain('\nlinux-conntrack    5d            yes          4d23h57m  nothing to notice (picked up, port kept)\n');
+    expect(r.out).toContain('\nlinux-strict       5d            yes          4d23h57m  3m10s (silent drop)\n');
+    expect(r.out).toContain('\ncarrier-grade      5m            yes          2m        3m (new port, RST from the server)\n');
     expect(lines.filter((l) => /^[a-z0-9-]+ +\d/.test(l))).toHaveLength(NAT_PROFILES.length);
   });
 
   it('makes a table per heartbeat, for the profiles asked for', async () => {
     const r = await nat('--heartbeat', '6m, 3m', '--timeout', '20s', '--profile', 'aws-nat-gateway');
-    expect(r.out).toMatch(/^Heartbeat 3m, reply within 20s\n[\s\S]*aws-nat-gateway  5m50s         yes          2m50s   3m \(RST to the client\)\n\nHeartbeat 6m, reply within 20s\n/);
-    expect(r.out).toContain('aws-nat-gateway  5m50s         NO           -10s    6m (RST to the client)');
+    expect(r.out).toMatch(/^Heartbeat 3m, reply within 20s\n[\s\S]*aws-nat-gateway  5m50s         yes          2m50s   3m \(RST from the NAT\)\n\nHeartbeat 6m, reply within 20s\n/);
+    expect(r.out).toContain('aws-nat-gateway  5m50s         NO           -10s    6m (RST from the NAT)');
   });
 
   it('--simulate: a 3m heartbeat behind the 5-minute carrier NAT keeps the mapping and notices a loss in 3m10s, as predicted', async () => {

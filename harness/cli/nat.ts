@@ -2,11 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { NatCell } from '../nat/cells.ts';
 import { compareHeartbeat } from '../nat/compare.ts';
-import { customProfile, findProfile, NAT_PROFILES, type NatExpiry, type NatProfile } from '../nat/profiles.ts';
+import { customProfile, findProfile, NAT_PROFILES, type NatProfile } from '../nat/profiles.ts';
 import { recommendHeartbeat, thinMargins, type Recommendation } from '../nat/recommend.ts';
 import type { NatSimulation } from '../nat/simulate.ts';
 import { isMqtt, replyTimeoutFor, SIMULATED_SUBJECTS, type SimulatedSubject } from '../nat/subjects.ts';
 import { parseTolerance } from '../report/diff.ts';
+import type { InsideFirst } from '../sim/nat-outcome.ts';
 import { renderJson } from '../report/json.ts';
 import { renderHtml } from '../report/html/render.ts';
 import { formatMs, toMs } from '../util/duration.ts';
@@ -31,9 +32,10 @@ Options:
   --margin M        the margin to leave under the shortest idle timeout (default 20%); a heartbeat
                     that keeps a mapping with less is flagged "thin"
   --simulate        also run each heartbeat x network in virtual time through the runner (the
-                    client behind a nat_idle toxic playing the profile): an idle window of 3 x the
-                    longer of the NAT timeout and H + T, and the worst-case detection; print what
-                    happened next to the arithmetic
+                    client behind the simulated NAT with the profile's expiry semantics): an idle
+                    window of 3 x the longer of the NAT timeout and H + T, and the worst-case
+                    detection (the mapping lost 1 ms after the last traffic); print what happened
+                    next to the arithmetic
   --hold DUR        with --simulate: also hold each heartbeat this long behind every network it is
                     predicted to keep (default 24h; 0 skips it)
   --subject KIND    the client simulated: tcp, ws, mqtt (the reference MQTT client) or mqttjs
@@ -140,10 +142,18 @@ export const run: Command['run'] = async (argv, io) => {
 };
 
 const FOOTNOTE =
-  'keeps alive: the heartbeat is shorter than the idle timeout. margin: idle timeout minus heartbeat.\n' +
+  'keeps alive: the heartbeat is shorter than the idle timeout; "picked up": it is not, but the NAT re-creates the mapping on\n' +
+  'the same port when the client next sends (Linux\'s loose conntrack), so the connection goes on. margin: idle timeout minus heartbeat.\n' +
   'noticed within: worst case from the last traffic before the mapping is lost to the client declaring the link dead.';
 
-const EXPIRY_WORDS: Record<NatExpiry, string> = { drop: 'silent drop', reset: 'RST to the client', reset_both: 'RST both ends' };
+/** What the client's next packet meets after expiry (harness/sim/nat-outcome.ts), in a table cell. */
+const OUTCOME_WORDS: Record<InsideFirst, string> = {
+  pickup: 'picked up, port kept',
+  'pickup-new-port': 'new port, RST from the server',
+  'reset-by-nat': 'RST from the NAT',
+  dropped: 'silent drop',
+  leaked: 'leaked, no answer',
+};
 
 /** One table per heartbeat: a row per profile, shortest idle timeout first; with simulated cells, what happened too. */
 export function natTable(args: Pick<NatArgs, 'replyTimeoutMs' | 'profiles' | 'subject' | 'margin'>, heartbeatMs: number, cells?: readonly NatCell[]): string {
@@ -152,7 +162,8 @@ export function natTable(args: Pick<NatArgs, 'replyTimeoutMs' | 'profiles' | 'su
   const rows = profiles.map((profile) => {
     const c = compareHeartbeat({ intervalMs: heartbeatMs, replyTimeoutMs: replyTimeoutFor(args.subject, heartbeatMs, args.replyTimeoutMs) }, profile);
     const thin = c.keepsAlive && c.marginMs < args.margin * profile.idleTimeoutMs;
-    const arithmetic = [profile.id, formatMs(profile.idleTimeoutMs), c.keepsAlive ? (thin ? 'yes, thin' : 'yes') : 'NO', formatMs(c.marginMs), `${formatMs(c.detectionMs)} (${EXPIRY_WORDS[profile.onExpiry]})`];
+    const keeps = c.keepsAlive ? (c.marginMs <= 0 ? 'picked up' : thin ? 'yes, thin' : 'yes') : 'NO';
+    const arithmetic = [profile.id, formatMs(profile.idleTimeoutMs), keeps, formatMs(c.marginMs), `${c.detectionMs === null ? 'nothing to notice' : formatMs(c.detectionMs)} (${OUTCOME_WORDS[c.outcome]})`];
     if (!cells) return arithmetic;
     const cell = cells.find((x) => x.heartbeatMs === heartbeatMs && x.nat === profile.id);
     return [...arithmetic, ...simulatedColumns(cell)];
@@ -208,7 +219,7 @@ export function recommendationText(args: Pick<NatArgs, 'recommendation' | 'profi
   return [
     `Recommended heartbeat for ${args.profiles.length > 4 ? `these ${args.profiles.length} networks` : args.profiles.map((p) => p.id).join(', ')}: ${formatMs(r.heartbeatMs)}${mqtt}`,
     `  sized for ${r.tightest.id} (idle timeout ${formatMs(r.tightest.idleTimeoutMs)}) with a ${percent(r.margin)} margin: ${formatMs(r.tightest.idleTimeoutMs - r.heartbeatMs)} to spare there${others.length > 3 ? `, more behind the ${others.length} others` : others.map((o) => `, ${o}`).join('')}`,
-    `  a lost mapping is noticed within ${formatMs(r.detectionMs)}`,
+    r.detectionMs === null ? '  a lost mapping needs no noticing: every network here picks the connection up on the same port' : `  a lost mapping is noticed within ${formatMs(r.detectionMs)}`,
     `  cost: ${round(c.heartbeatsPerHour)} heartbeats an hour (${round(c.heartbeatsPerDay)} a day); on an idle phone each wakes the radio: ${round(c.wakeupsPerHour)} wake-ups an hour, about ${formatMs(Math.round(c.radioOnMsPerHour / 1000) * 1000)} of LTE radio-on time (11.6 s tail each)`,
     '',
   ].join('\n');

@@ -11,7 +11,8 @@ describe('natCells', () => {
   it('reads one cell per heartbeat x nat from keepalive and detection verdicts, with the arithmetic beside it', () => {
     const cells = natCells([
       run('k', { heartbeat: '3m', timeout: '10s', nat: 'cn-mobile-unicom', probe: 'keepalive' }, [keepalive(true)]),
-      run('d', { heartbeat: '3m', timeout: '10s', nat: 'cn-mobile-unicom', probe: 'detection' }, [detection(190_000)]),
+      // the worst-case probe counts from the expiry, 1 ms after the last traffic
+      run('d', { heartbeat: '3m', timeout: '10s', nat: 'cn-mobile-unicom', probe: 'detection' }, [detection(189_999)]),
       run('not a matrix run', { subject: 'tcp' }, [keepalive(true)]),
       run('no cell', undefined as never, []),
     ]);
@@ -54,11 +55,24 @@ describe('natCells', () => {
   });
 
   it('holds an ordinary run to the worst case only, a worst-case probe to the worst case exactly', () => {
-    const early = (probe?: string) => natCells([run('d', { heartbeat: '3m', nat: 'cn-mobile-unicom', probe }, [detection(60_000)])])[0]!;
+    const early = (probe?: string) => natCells([run('d', { heartbeat: '3m', nat: 'cn-mobile-unicom', probe }, [detection(59_999)])])[0]!;
     expect(early().disagreements).toEqual([]);
     expect(early('detection').disagreements).toEqual(['predicted detection after 3m10s, measured 1m']);
     const [never] = natCells([run('d', { heartbeat: '3m', nat: 'cn-mobile-unicom' }, [detection(null)])]);
     expect(never).toMatchObject({ detectionMs: null, undetected: true, disagreements: ['predicted detection within 3m10s, but the loss was never noticed'] });
+  });
+
+  it('predicts from the NAT the run had: the sim NAT\'s settings from its trace, else what the nat_idle toxic plays', () => {
+    const placed = { t: 0, source: 'nat:subject-nat', type: 'nat.placed', timeoutMs: 1, loose: true, port: 'preserve', filter: false, refresh: 'both' };
+    const cell = { heartbeat: '3m', timeout: '10s', nat: 'linux-conntrack', probe: 'detection' };
+    const alarm: Verdict = { check: 'no-false-alarm', status: 'fail', summary: '', measured: { firstAlarmMs: 179_999 } };
+    const [sim] = natCells([fakeRun({ scenario: 's', cell, verdicts: [], trace: [placed] })]);
+    expect(sim!.predicted).toMatchObject({ outcome: 'pickup', detectionMs: null });
+    const [kernel] = natCells([fakeRun({ scenario: 'k', cell, verdicts: [detection(189_999)] })]);
+    expect(kernel).toMatchObject({ detectionMs: 190_000, disagreements: [], predicted: { outcome: 'dropped', detectionMs: 190_000 } });
+    // a pickup predicted, an alarm raised: the arithmetic or the NAT is wrong
+    const [alarmed] = natCells([fakeRun({ scenario: 'a', cell, verdicts: [alarm], trace: [placed] })]);
+    expect(alarmed!.disagreements).toEqual(['predicted the NAT picks the connection up (nothing to notice), but the client declared the link dead after 3m']);
   });
 
   it('skips cells it cannot read and verdicts that could not judge', () => {

@@ -26,11 +26,31 @@ describe('compareHeartbeat', () => {
     expect(compareHeartbeat(hb(5 * M - 1), findProfile('cn-mobile-unicom')).keepsAlive).toBe(true);
   });
 
-  it('bounds detection by what happens after expiry: H + T when silent, H when the next heartbeat meets an RST', () => {
+  it('bounds detection by what meets the next heartbeat after expiry: H + T when dropped or leaked, H when an RST answers it', () => {
     const h = hb(4 * M, 20 * S);
-    expect(compareHeartbeat(h, nat({ onExpiry: 'drop' })).detectionMs).toBe(4 * M + 20 * S);
-    expect(compareHeartbeat(h, nat({ onExpiry: 'reset' })).detectionMs).toBe(4 * M);
-    expect(compareHeartbeat(h, nat({ onExpiry: 'reset_both' })).detectionMs).toBe(4 * M);
+    const sim = (over: Partial<NatProfile['sim']>) => nat({ sim: { ...findProfile('linux-strict').sim, ...over } });
+    expect(compareHeartbeat(h, sim({ filter: true })).detectionMs).toBe(4 * M + 20 * S);
+    expect(compareHeartbeat(h, sim({ filter: false })).detectionMs).toBe(4 * M + 20 * S);
+    expect(compareHeartbeat(h, sim({ resetInside: true })).detectionMs).toBe(4 * M);
+    expect(compareHeartbeat(h, sim({ loose: true, port: 'random' })).detectionMs).toBe(4 * M);
+    // a reply timeout beyond TCP's retransmission budget: ETIMEDOUT comes first, 924.6 s after the heartbeat
+    expect(compareHeartbeat(hb(4 * M, 20 * M), sim({ filter: true })).detectionMs).toBe(4 * M + 924_600);
+  });
+
+  it('says each profile\'s outcome for a heartbeat longer than its timeout: a loose Linux NAT with the port kept picks the connection up', () => {
+    const longer = (id: string) => compareHeartbeat(hb(6 * M), { ...findProfile(id), idleTimeoutMs: 5 * M });
+    const linux = longer('linux-conntrack');
+    expect(linux).toMatchObject({ keepsAlive: true, marginMs: -M, outcome: 'pickup', serverFirst: 'reset-by-nat', detectionMs: null });
+    expect(linux.verdict).toBe(
+      'heartbeat 6m is not shorter than the Linux netfilter conntrack (tcp_timeout_established default) idle timeout 5m: the mapping expires between heartbeats, ' +
+        'but loose pickup on the same port: the next heartbeat re-creates the mapping and the connection goes on (a server that writes first after expiry gets an RST from the router)',
+    );
+    expect(longer('carrier-grade')).toMatchObject({ keepsAlive: false, outcome: 'pickup-new-port', detectionMs: 6 * M });
+    expect(longer('carrier-grade').verdict).toContain('noticed within 6m (the next heartbeat is picked up on a new port and the server answers RST)');
+    expect(longer('aws-nat-gateway')).toMatchObject({ keepsAlive: false, outcome: 'reset-by-nat', serverFirst: 'dropped', detectionMs: 6 * M });
+    expect(longer('azure-nat-gateway')).toMatchObject({ keepsAlive: false, outcome: 'reset-by-nat', serverFirst: 'reset-by-nat', detectionMs: 6 * M });
+    expect(longer('linux-strict')).toMatchObject({ keepsAlive: false, outcome: 'dropped', serverFirst: 'dropped', detectionMs: 6 * M + 10 * S });
+    expect(longer('cn-mobile-unicom')).toMatchObject({ keepsAlive: false, outcome: 'dropped', detectionMs: 6 * M + 10 * S });
   });
 
   it('an answered heartbeat refreshes a one-way NAT, but traffic that postpones it may not', () => {

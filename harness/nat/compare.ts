@@ -1,6 +1,8 @@
+import { expiryOutcome, type ExpirySemantics, type InsideFirst, type OutsideFirst } from '../sim/nat-outcome.ts';
+import { RTO_MIN_MS, retransmitBudgetMs, TCP_RETRIES2 } from '../sim/tcp/constants.ts';
 import { formatMs } from '../util/duration.ts';
 import { FlatlineError } from '../util/errors.ts';
-import type { NatExpiry, NatProfile, NatRefresh } from './profiles.ts';
+import type { NatProfile, NatRefresh } from './profiles.ts';
 
 /**
  * What restarts the client's heartbeat timer: only its own heartbeats (a fixed rhythm), anything it
@@ -17,20 +19,33 @@ export interface HeartbeatTiming {
   idleBasis?: IdleBasis;
 }
 
-export type NatTimer = Pick<NatProfile, 'name' | 'idleTimeoutMs' | 'refresh' | 'onExpiry'>;
+/**
+ * A NAT as the arithmetic sees it: its idle timeout, which traffic refreshes it (nat_idle's words),
+ * and the settings that decide what a forgotten connection meets (a profile's `sim`, or the
+ * settings a nat_idle toxic's expiry action amounts to: NAT_IDLE_AS_CONNTRACK).
+ */
+export type NatTimer = Pick<NatProfile, 'name' | 'idleTimeoutMs' | 'refresh'> & { sim: ExpirySemantics };
 
 export interface NatComparison {
-  /** The heartbeat keeps the mapping alive whatever other traffic does. */
+  /**
+   * An idle connection survives whatever other traffic does: the heartbeat keeps the mapping, or
+   * the NAT picks the connection up again as it was when the client's next packet comes (`pickup`).
+   */
   keepsAlive: boolean;
   /** Idle timeout minus H; negative when the heartbeat comes too late. */
   marginMs: number;
+  /** What the client's next packet meets once the mapping is lost (harness/sim/nat-outcome.ts). */
+  outcome: InsideFirst;
+  /** What a server that writes first after expiry meets instead. */
+  serverFirst: OutsideFirst;
   /**
    * Worst case from the last traffic before a mapping is lost to the client declaring the link dead
-   * (so also from the expiry itself), on an otherwise idle link: with a silent drop the next
-   * heartbeat goes at most H later and times out T after it (H + T); with reset or reset_both that
-   * heartbeat meets an RST (H).
+   * (so also from the expiry itself), on an otherwise idle link: the next heartbeat goes at most H
+   * later; met by an RST (from the NAT, or from the server for a new port) it is noticed then (H);
+   * dropped or leaked, its reply times out T after it (H + T, or ETIMEDOUT first if T is longer
+   * than TCP's retransmission budget). null: picked up on the same port, there is nothing to notice.
    */
-  detectionMs: number;
+  detectionMs: number | null;
   /** One line for a person. */
   verdict: string;
 }
@@ -46,10 +61,21 @@ function unrefreshedTraffic(basis: IdleBasis, refresh: NatRefresh): 'received' |
   return undefined;
 }
 
-const DETECTION: Record<NatExpiry, { ms: (h: number, t: number) => number; how: string }> = {
-  drop: { ms: (h, t) => h + t, how: 'silent drop: the next heartbeat times out' },
-  reset: { ms: (h) => h, how: 'the next heartbeat meets an RST' },
-  reset_both: { ms: (h) => h, how: 'the next packet across resets both ends' },
+/** The retransmissions of an unanswered heartbeat end in ETIMEDOUT after this (Linux's tcp_retries2 = 15: 924.6 s). */
+const RETRANSMIT_BUDGET_MS = retransmitBudgetMs(TCP_RETRIES2, RTO_MIN_MS);
+const unanswered = (h: number, t: number) => h + Math.min(t, RETRANSMIT_BUDGET_MS);
+
+const DETECTION: Record<InsideFirst, { ms: (h: number, t: number) => number | null; how: string }> = {
+  pickup: { ms: () => null, how: 'loose pickup on the same port: the next heartbeat re-creates the mapping and the connection goes on' },
+  'pickup-new-port': { ms: (h) => h, how: 'the next heartbeat is picked up on a new port and the server answers RST' },
+  'reset-by-nat': { ms: (h) => h, how: 'the NAT answers the next heartbeat with RST' },
+  dropped: { ms: unanswered, how: 'silent drop: the next heartbeat times out' },
+  leaked: { ms: unanswered, how: 'the next heartbeat leaks un-NATed and times out' },
+};
+
+const SERVER_FIRST: Record<OutsideFirst, string> = {
+  'reset-by-nat': 'a server that writes first after expiry gets an RST from the router',
+  dropped: 'a server that writes first after expiry is dropped until it gives up',
 };
 
 /** Is the heartbeat short enough for this NAT, and how soon does the client notice when it is not? */
@@ -63,12 +89,15 @@ export function compareHeartbeat(heartbeat: HeartbeatTiming, nat: NatTimer): Nat
   // The expiry timer and a heartbeat due at the same instant race; only a strictly shorter H is safe.
   const inTime = h < timeout;
   const starving = unrefreshedTraffic(heartbeat.idleBasis ?? 'heartbeat', nat.refresh);
-  const detection = DETECTION[nat.onExpiry];
+  const { inside, outside } = expiryOutcome(nat.sim);
+  const detection = DETECTION[inside];
   const detectionMs = detection.ms(h, t);
-  const noticed = `if the mapping is lost, noticed within ${formatMs(detectionMs)} (${detection.how})`;
+  const noticed = detectionMs === null ? `if the mapping is lost, nothing to notice (${detection.how}; ${SERVER_FIRST[outside]})` : `if the mapping is lost, noticed within ${formatMs(detectionMs)} (${detection.how})`;
 
   let verdict: string;
-  if (!inTime) {
+  if (!inTime && detectionMs === null) {
+    verdict = `heartbeat ${formatMs(h)} is not shorter than the ${nat.name} idle timeout ${formatMs(timeout)}: the mapping expires between heartbeats, but ${detection.how} (${SERVER_FIRST[outside]})`;
+  } else if (!inTime) {
     verdict = `heartbeat ${formatMs(h)} is not shorter than the ${nat.name} idle timeout ${formatMs(timeout)}: an idle connection loses its mapping; ${noticed}`;
   } else if (starving) {
     verdict =
@@ -77,5 +106,6 @@ export function compareHeartbeat(heartbeat: HeartbeatTiming, nat: NatTimer): Nat
   } else {
     verdict = `heartbeat ${formatMs(h)} keeps the ${nat.name} mapping (idle timeout ${formatMs(timeout)}) alive with ${formatMs(marginMs)} to spare; ${noticed}`;
   }
-  return { keepsAlive: inTime && !starving, marginMs, detectionMs, verdict };
+  const keepsAlive = (inTime && !starving) || inside === 'pickup';
+  return { keepsAlive, marginMs, outcome: inside, serverFirst: outside, detectionMs, verdict };
 }

@@ -1,5 +1,6 @@
 import type { NatExpiry, NatIdleAttributes, NatRefresh } from '../net/toxics/nat-idle.ts';
 import type { NatConfig } from '../sim/nat.ts';
+import type { ExpirySemantics } from '../sim/nat-outcome.ts';
 import { formatMs } from '../util/duration.ts';
 import { FlatlineError } from '../util/errors.ts';
 
@@ -210,6 +211,16 @@ export const NAT_PROFILES = [
 ] as const satisfies readonly NatProfile[];
 
 export type NatProfileId = (typeof NAT_PROFILES)[number]['id'];
+
+/**
+ * nat_idle's expiry actions as the NAT settings that give the client the same first outcome: what
+ * the toxic plays on kernel sockets, and what a scenario's NAT in nat_idle's words is on the sim.
+ */
+export const NAT_IDLE_AS_CONNTRACK = {
+  drop: { loose: false, port: 'random', filter: true },
+  reset: { loose: false, port: 'random', filter: true, resetInside: true },
+  reset_both: { loose: false, port: 'random', filter: false, resetInside: true },
+} as const satisfies Record<NatExpiry, ExpirySemantics>;
 
 /** The attributes of a `nat_idle` toxic that plays this profile. */
 export function toNatIdleAttributes(profile: Pick<NatProfile, 'idleTimeoutMs' | 'refresh' | 'onExpiry'>): NatIdleAttributes {

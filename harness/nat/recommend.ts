@@ -39,8 +39,8 @@ export interface Recommendation {
   tightest: NatProfile;
   /** Per profile: idle timeout minus the heartbeat. */
   margins: { profile: NatProfile; marginMs: number }[];
-  /** Worst-case detection of a lost mapping, per expiry behaviour met in the set. */
-  detectionMs: number;
+  /** Worst-case detection of a lost mapping, per expiry behaviour met in the set; null when every one picks the connection up. */
+  detectionMs: number | null;
   cost: HeartbeatCost;
 }
 
@@ -67,7 +67,8 @@ export function recommendHeartbeat(profiles: readonly NatProfile[], replyTimeout
     throw new FlatlineError('FLATLINE_ERR_USAGE', `the ${tightest.name} idle timeout ${readableMs(tightest.idleTimeoutMs)} leaves no heartbeat of a second or more with a ${Math.round(margin * 100)}% margin`);
   }
   const replyTimeoutMs = typeof replyTimeout === 'function' ? replyTimeout(heartbeatMs) : replyTimeout;
-  const detectionMs = Math.max(...profiles.map((p) => compareHeartbeat({ intervalMs: heartbeatMs, replyTimeoutMs }, p).detectionMs));
+  const noticed = profiles.map((p) => compareHeartbeat({ intervalMs: heartbeatMs, replyTimeoutMs }, p).detectionMs).filter((ms) => ms !== null);
+  const detectionMs = noticed.length ? Math.max(...noticed) : null;
   return {
     heartbeatMs,
     margin,

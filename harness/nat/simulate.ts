@@ -2,11 +2,12 @@ import { FLATLINE_VERSION } from '../net/api/version.ts';
 import { realTimers } from '../clock/clock.ts';
 import { summarize, type ResultsFile, type RunResult } from '../scenario/results.ts';
 import { runScenario } from '../scenario/runner.ts';
+import type { NatSpec } from '../scenario/nat-spec.ts';
 import type { Scenario } from '../scenario/scenario.ts';
 import { formatMs } from '../util/duration.ts';
-import { natCells, WORST_CASE_PROBE, type NatCell } from './cells.ts';
+import { LOST_AFTER_MS, natCells, WORST_CASE_PROBE, type NatCell } from './cells.ts';
 import { compareHeartbeat } from './compare.ts';
-import { isBuiltInProfile, toNatIdleAttributes, type NatProfile } from './profiles.ts';
+import { findProfile, isBuiltInProfile, type NatProfile } from './profiles.ts';
 import { isMqtt, replyTimeoutFor, subjectOptions, type SimulatedSubject } from './subjects.ts';
 
 export type { SimulatedSubject };
@@ -18,8 +19,15 @@ export type { SimulatedSubject };
  */
 export const KEEPALIVE_SPANS = 3;
 
-/** How a scenario names the profile's NAT: a built-in by id, a custom one by its attributes. */
-const natOf = (profile: NatProfile) => (isBuiltInProfile(profile) ? profile.id : toNatIdleAttributes(profile));
+/**
+ * How a scenario names the profile's NAT: a built-in by id, any other by its conntrack settings (so
+ * the simulated NAT has the profile's expiry semantics); `timeoutMs` changes its idle timeout.
+ */
+function natOf(profile: NatProfile, timeoutMs = profile.idleTimeoutMs): NatSpec {
+  if (isBuiltInProfile(profile)) return timeoutMs === findProfile(profile.id).idleTimeoutMs ? profile.id : { profile: profile.id, timeout: timeoutMs };
+  const { loose, port, filter, resetInside, refresh } = profile.sim;
+  return { timeout: timeoutMs, loose, port, filter, reset_inside: resetInside ?? false, refresh };
+}
 
 /** One heartbeat against one profile: the pieces of a matrix cell. */
 export interface NatProbeTarget {
@@ -35,11 +43,12 @@ export interface NatProbe {
 }
 
 /**
- * Two runs per cell. keep-alive: idle behind the profile's NAT for the KEEPALIVE_SPANS window; the
- * connection must survive exactly when the arithmetic says so (a predicted break is an expected
- * finding, not a failure). detection: the arithmetic's worst case, the mapping lost (with the
- * profile's expiry behaviour) 1 ms after the last traffic; counted from that traffic, it must be
- * noticed within the prediction.
+ * Two runs per cell, both behind the simulated NAT with the profile's expiry semantics.
+ * keep-alive: idle for the KEEPALIVE_SPANS window; the connection must survive exactly when the
+ * arithmetic says so (a predicted break is an expected finding, not a failure). detection: the
+ * arithmetic's worst case, the profile's NAT with a 1 ms idle timeout, so every mapping is lost
+ * right after the last traffic; from its first expiry the client must notice within the
+ * prediction, or, where the profile picks the connection up on the same port, never raise an alarm.
  */
 export function natProbes(target: NatProbeTarget): NatProbe[] {
   const { heartbeatMs, subject, profile } = target;
@@ -59,17 +68,15 @@ export function natProbes(target: NatProbeTarget): NatProbe[] {
     horizon: windowMs + 1_000,
     finding: predicted.keepsAlive ? undefined : `predicted: ${predicted.verdict}`,
   };
-  const mappingLost = { name: 'mapping-lost', type: 'nat_idle', stream: 'downstream' as const, attributes: { timeout: 1, refresh: profile.refresh, on_expiry: profile.onExpiry } };
+  const lost = { event: 'nat.expired' };
   const detection: Scenario = {
     name: `nat detection [${label}]`,
-    description: `the ${profile.name} mapping is lost 1 ms after the last traffic (${profile.onExpiry}): the worst case for noticing it`,
+    description: `the ${profile.name} mapping is lost ${LOST_AFTER_MS} ms after the last traffic (${predicted.outcome}): the worst case for noticing it`,
     subject: { kind: subject, options },
-    timeline: [
-      { at: 0, do: 'connect' },
-      { at: 0, do: 'add-toxic', toxic: mappingLost },
-    ],
-    checks: [{ check: 'detection', death: { toxic: mappingLost.name }, bound: predicted.detectionMs }],
-    horizon: 2 * predicted.detectionMs + replyTimeoutMs,
+    network: { nat: natOf(profile, LOST_AFTER_MS) },
+    timeline: [{ at: 0, do: 'connect' }],
+    checks: [predicted.detectionMs === null ? { check: 'no-false-alarm', from: lost } : { check: 'detection', death: lost, bound: predicted.detectionMs }],
+    horizon: 2 * (predicted.detectionMs ?? heartbeatMs + replyTimeoutMs) + replyTimeoutMs,
   };
   return [
     { scenario: keepalive, cell: { ...cell, probe: 'keepalive' } },

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { findProfile, NAT_PROFILES, toNatConfig, toNatIdleAttributes, type NatProfile } from '../nat/profiles.ts';
+import { findProfile, NAT_IDLE_AS_CONNTRACK, NAT_PROFILES, toNatConfig, toNatIdleAttributes, type NatProfile } from '../nat/profiles.ts';
 import type { NatIdleAttributes } from '../net/toxics/nat-idle.ts';
 import { flag, strict, timerDuration, word } from '../schema/kit.ts';
 import type { NatConfig } from '../sim/nat.ts';
@@ -53,19 +53,12 @@ export function natConfigFor(spec: NatSpec): NatConfig {
   const refresh = spec.refresh === 'upstream' || spec.refresh === 'outbound' ? 'outbound' : 'both';
   const conntrack = conntrackFields(spec);
   // In nat_idle's words alone (`{ timeout: '5m' }`), the NAT means the same on both substrates: a silent drop unless said otherwise.
-  if (conntrack.length === 0) return { timeoutMs, refresh, port: 'random', ...EXPIRY_AS_CONNTRACK[spec.on_expiry ?? 'drop'] };
+  if (conntrack.length === 0) return { timeoutMs, refresh, ...NAT_IDLE_AS_CONNTRACK[spec.on_expiry ?? 'drop'] };
   const loose = spec.loose ?? !spec.reset_inside;
   const resetInside = spec.reset_inside ?? false;
   // Conntrack settings given: Linux's defaults for the rest (loose pickup, the port kept, no filter).
   return { timeoutMs, refresh, loose, resetInside, port: spec.port ?? 'preserve', filter: spec.filter ?? false };
 }
-
-/** nat_idle's expiry actions as the NAT settings that give the same first outcome. */
-const EXPIRY_AS_CONNTRACK = {
-  drop: { loose: false, filter: true },
-  reset: { loose: false, filter: true, resetInside: true },
-  reset_both: { loose: false, filter: false, resetInside: true },
-} as const satisfies Record<NonNullable<NatAttributes['on_expiry']>, Partial<NatConfig>>;
 
 /** The nat_idle toxic that plays the NAT on kernel sockets. Throws a NatSpecProblem for settings it cannot play. */
 export function natIdleFor(spec: NatSpec): NatIdleAttributes {

@@ -2,6 +2,7 @@ import type { Clock, TimerHandle } from '../clock/clock.ts';
 import type { TraceSink } from '../trace/trace.ts';
 import { FlatlineError } from '../util/errors.ts';
 import type { Rng } from '../util/rng.ts';
+import { expiryOutcome, type ExpiryOutcome } from './nat-outcome.ts';
 import type { SimNode } from './node.ts';
 import { readdressed, segmentLength, type Segment } from './segment.ts';
 import { EPHEMERAL_PORT_FIRST, EPHEMERAL_PORT_LAST } from './tcp/constants.ts';
@@ -82,6 +83,8 @@ export class Nat implements SimNode {
   private readonly byOutside = new Map<string, Mapping>();
   private readonly usedPorts = new Set<number>();
   private readonly config: Required<NatConfig>;
+  /** What a forgotten connection's next packet meets: the routing below follows it. */
+  private readonly outcome: ExpiryOutcome;
   private readonly source: string;
 
   constructor(
@@ -93,6 +96,7 @@ export class Nat implements SimNode {
     private readonly trace: TraceSink = () => {},
   ) {
     this.config = checkNatConfig(config, `NAT "${name}"`);
+    this.outcome = expiryOutcome(this.config);
     this.source = `nat:${name}`;
   }
 
@@ -115,7 +119,8 @@ export class Nat implements SimNode {
     let m = this.byInside.get(key);
     if (!m) {
       const opening = seg.syn && !seg.ack;
-      if (!opening && (seg.fin || seg.rst || !this.config.loose)) return this.invalid(seg);
+      const pickup = this.outcome.inside === 'pickup' || this.outcome.inside === 'pickup-new-port';
+      if (!opening && (seg.fin || seg.rst || !pickup)) return this.invalid(seg);
       m = this.create(seg, opening ? 'syn' : 'established');
     }
     this.seen(m, seg, true);
@@ -168,13 +173,13 @@ export class Nat implements SimNode {
     this.byInside.delete(insideKey(m.privateAddress, m.privatePort, m.remote, m.remotePort));
     this.byOutside.delete(outsideKey(m.publicPort, m.remote, m.remotePort));
     this.usedPorts.delete(m.publicPort);
-    const next = afterExpiry(this.config);
-    this.trace(this.source, 'nat.expired', { inside: `${m.privateAddress}:${m.privatePort}`, public: m.publicPort, remote: `${m.remote}:${m.remotePort}`, state: m.state, transparent: next.transparent, next: next.text });
+    const { transparent, text } = this.outcome;
+    this.trace(this.source, 'nat.expired', { inside: `${m.privateAddress}:${m.privatePort}`, public: m.publicPort, remote: `${m.remote}:${m.remotePort}`, state: m.state, transparent, next: text });
   }
 
   /** A packet of the inside host that no mapping owns and none may be made for. */
   private invalid(seg: Segment): void {
-    if (this.config.resetInside && !seg.rst) return this.answerReset(seg, 'inside');
+    if (this.outcome.inside === 'reset-by-nat' && !seg.rst) return this.answerReset(seg, 'inside');
     if (this.config.filter) {
       this.trace(this.source, 'nat.dropped', { inside: `${seg.src}:${seg.sport}`, remote: `${seg.dst}:${seg.dport}`, why: 'invalid' });
       return;
@@ -186,7 +191,7 @@ export class Nat implements SimNode {
 
   /** A packet from outside for no mapping: dropped by a filter, else answered by the router's own stack. */
   private unsolicited(seg: Segment): void {
-    if (this.config.filter || seg.rst) {
+    if (this.outcome.outside === 'dropped' || seg.rst) {
       this.trace(this.source, 'nat.dropped', { remote: `${seg.src}:${seg.sport}`, public: seg.dport, why: 'no mapping' });
       return;
     }
@@ -210,17 +215,6 @@ export class Nat implements SimNode {
     }
     throw new FlatlineError('FLATLINE_ERR_CONFIG', `NAT "${this.name}" has no public port left (${this.usedPorts.size} mappings)`);
   }
-}
-
-/**
- * What an expiry means, for the trace and the verdicts that read it: only a loose NAT that keeps
- * the port makes it transparent to the inside host's next packet (the server's, first, still
- * meets an RST or a drop).
- */
-function afterExpiry(c: Required<NatConfig>): { transparent: boolean; text: string } {
-  if (c.loose) return c.port === 'preserve' ? { transparent: true, text: 'the client\'s next packet re-creates it on the same port (loose pickup): the connection goes on' } : { transparent: false, text: 'the client\'s next packet re-creates it on a new port: the server answers RST' };
-  if (c.resetInside) return { transparent: false, text: 'the NAT answers the client\'s next packet with RST' };
-  return { transparent: false, text: c.filter ? 'every later packet is dropped: each end retransmits until ETIMEDOUT' : 'the client\'s later packets leak un-NATed and no answer comes' };
 }
 
 /** A NAT's settings, checked: every field named in the error with what to write instead. */

@@ -13,7 +13,8 @@ export interface MatrixCellView {
   detectionMs: number | null;
   undetected: boolean;
   predictedKeepsAlive: boolean;
-  predictedDetectionMs: number;
+  /** null: the NAT picks the connection up on the same port, nothing to notice. */
+  predictedDetectionMs: number | null;
   /** The arithmetic's one-line verdict, for the cell's tooltip. */
   prediction: string;
   disagreements: string[];
