@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../trace/trace.ts';
 import { simFixture, type SimFixture } from './fixture.ts';
 import type { NatConfig } from './nat.ts';
+import { expiryOutcome, type InsideFirst } from './nat-outcome.ts';
 
 let f: SimFixture;
 afterEach(() => f?.close());
@@ -175,6 +176,31 @@ describe('a NAT with conntrack semantics on the simulated path', () => {
       w.client.setKeepAlive(true, idleMs);
       await f.clock.advance(24 * 3_600_000);
       expect({ idleMs, expired: w.types().includes('nat.expired') }).toEqual({ idleMs, expired });
+      f.close();
+    }
+  });
+
+  it('TCP keepalive above the timeout breaks the mapping with its profile\'s outcome: the probe is picked up, reset, or dropped until the probes run out', async () => {
+    // libuv: TCP_KEEPIDLE 5 s, then a probe every 1 s, 10 of them (sim/tcp/constants.ts)
+    const expected: Record<InsideFirst, { code: string | undefined; afterMs?: number }> = {
+      pickup: { code: undefined },
+      'pickup-new-port': { code: 'ECONNRESET', afterMs: 5_000 + 40 },
+      'reset-by-nat': { code: 'ECONNRESET', afterMs: 5_000 + 20 },
+      dropped: { code: 'ETIMEDOUT', afterMs: 5_000 + 10 * 1_000 },
+      leaked: { code: 'ETIMEDOUT', afterMs: 5_000 + 10 * 1_000 },
+    };
+    const configs: Partial<NatConfig>[] = [{}, { port: 'random' }, { loose: false, filter: true, resetInside: true }, { loose: false, filter: true }, { loose: false, filter: false }];
+    for (const config of configs) {
+      const outcome = expiryOutcome({ ...LINUX, ...config }).inside;
+      const w = await world({ timeoutMs: 4_000, ...config });
+      const idleFrom = f.clock.now();
+      let failed: { code: string | undefined; afterMs: number } | undefined;
+      w.client.on('error', (err: NodeJS.ErrnoException) => (failed = { code: err.code, afterMs: f.clock.now() - idleFrom }));
+      w.client.setKeepAlive(true, 5_000);
+      await f.clock.advance(3_600_000);
+      const seen = failed ?? { code: undefined };
+      expect({ outcome, ...seen }).toEqual({ outcome, ...expected[outcome] });
+      if (outcome === 'pickup') expect(w.events.filter((e) => e.type === 'nat.mapping.created' && e.by === 'pickup').length).toBeGreaterThan(600);
       f.close();
     }
   });
