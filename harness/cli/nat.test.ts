@@ -141,6 +141,9 @@ describe('flatline nat', () => {
     [['--hold', '24h'], /--hold is part of the simulation; add --simulate/],
     [['--subject', 'mqtt', '--timeout', '5s'], /--timeout does not apply to --subject mqtt: mqtt.js declares the link dead 1.5 x keepalive/],
     [['--subject', 'mqttjs', '--heartbeat', '4m30.5s'], /--heartbeat 4m30s500ms: an MQTT keepalive is whole seconds/],
+    [['--nat', '30d', '--simulate'], /--nat must be at most 2147483647 ms \(about 24.8 days, the longest a timer can wait; got "30d"\)/],
+    [['--heartbeat', '30d', '--simulate'], /--heartbeat must be at most 2147483647 ms/],
+    [['--timeout', '25d'], /--timeout must be at most 2147483647 ms/],
     [['--nat', '1s'], /leaves no heartbeat of a second or more/],
   ])('usage error %j', async (args, message) => {
     const r = await nat(...args);

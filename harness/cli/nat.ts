@@ -10,6 +10,7 @@ import { parseTolerance } from '../report/diff.ts';
 import type { InsideFirst } from '../sim/nat-outcome.ts';
 import { renderJson } from '../report/json.ts';
 import { renderHtml } from '../report/html/render.ts';
+import { TIMER_MAX_MS } from '../schema/kit.ts';
 import { formatMs, toMs } from '../util/duration.ts';
 import { integerOption, parseOptions } from './args.ts';
 import { usageError, type Command } from './command.ts';
@@ -248,5 +249,7 @@ function positive(text: string, flag: string): number {
     throw usageError((err as Error).message);
   }
   if (ms <= 0) throw usageError(`${flag} must be longer than 0 (got ${JSON.stringify(text)})`);
+  // Each is a timer in the simulation (a heartbeat, its reply timeout, a NAT's idle timeout); a longer one would fire at once, over and over.
+  if (ms > TIMER_MAX_MS) throw usageError(`${flag} must be at most ${TIMER_MAX_MS} ms (about 24.8 days, the longest a timer can wait; got ${JSON.stringify(text)})`);
   return ms;
 }

@@ -60,7 +60,7 @@ export const positiveDuration = v.pipe(
 
 /** A number with bounds, saying what it counts and, when it is out of them, which bound it broke. */
 /** The longest a timer can wait: setTimeout's 2^31 - 1 ms (about 24.8 days). */
-const TIMER_MAX_MS = 2 ** 31 - 1;
+export const TIMER_MAX_MS = 2 ** 31 - 1;
 
 /** A positive duration a timer can hold (a NAT timeout, a path latency): at most 2^31 - 1 ms. */
 export const timerDuration = v.pipe(
