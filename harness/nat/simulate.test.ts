@@ -62,6 +62,19 @@ describe('holding a heartbeat for a day', () => {
     expect((await runScenario(tooLong.scenario, { seed: 1, file: 'x', cell: tooLong.cell })).status).toBe('fail');
   }, 120_000);
 
+  it('the same for raw mqtt.js: a 4m keepalive holds a 5m NAT for a day, 6m breaks it', async () => {
+    const { holdProbe } = await import('./simulate.ts');
+    const { runScenario } = await import('../scenario/runner.ts');
+    const profile = findProfile('cn-mobile-unicom');
+    const hold = (heartbeatMs: number) => holdProbe({ heartbeatMs, replyTimeoutMs: 10_000, subject: 'mqttjs', profile }, 24 * 60 * M);
+    const held = hold(4 * M);
+    const ok = await runScenario(held.scenario, { seed: 1, file: 'x', cell: held.cell });
+    expect(ok.verdicts[0]).toMatchObject({ check: 'keepalive', status: 'pass', bound: { windowMs: 24 * 60 * M, natTimeoutMs: 5 * M } });
+    expect(ok.trace.filter((e) => e.type === 'nat.expired')).toEqual([]);
+    const tooLong = hold(6 * M);
+    expect((await runScenario(tooLong.scenario, { seed: 1, file: 'x', cell: tooLong.cell })).status).toBe('fail');
+  }, 120_000);
+
   it('plays a custom NAT by its attributes, and drives MQTT subjects by keepalive', async () => {
     const { customProfile } = await import('./profiles.ts');
     const [custom] = natProbes({ heartbeatMs: 4 * M, replyTimeoutMs: 10_000, subject: 'tcp', profile: customProfile(270_000) });
