@@ -6,7 +6,8 @@
  * The clients are always in this process. The echo upstream is here too (everything on one core)
  * or in a process of its own (as a real upstream is). The proxy is here, as in a flatline run, or
  * in a process of its own, `flatline toxiproxy`, as a user runs it in place of a real Toxiproxy
- * (which is its own process too): that row is the drop-in comparison.
+ * (which is its own process too): that row is the drop-in comparison. Next to it, a bare node
+ * `pipe()` proxy in its own process shows what node's sockets alone cost.
  *
  * Run alone to profile the proxy's per-connection path (accept, upstream dial, link and pipeline
  * setup, close), e.g. `node --import tsx --cpu-prof bench/connections.ts 1000 10`: it prints
@@ -18,7 +19,8 @@ import { FaultNetwork } from '../harness/net/network.ts';
 import { noTrace } from '../harness/trace/trace.ts';
 import { Rng } from '../harness/util/rng.ts';
 import { startProxyProcess } from './proxy-process.ts';
-import { connectEchoClose, startEchoProcess, startServer } from './tcp.ts';
+import { processCpuMs, untilIdle } from './process-cpu.ts';
+import { connectEchoClose, startEchoProcess, startPipeProxyProcess, startServer } from './tcp.ts';
 
 export interface ConnectionsResult {
   wallMs: number;
@@ -35,8 +37,8 @@ export interface ConnectionTarget {
   label: string;
   port: number;
   settled: () => Promise<unknown>;
-  /** Through a proxy (the targets are the proxy's), or direct for comparison. */
-  proxied: boolean;
+  /** Through flatline's proxy (the targets are its), or a row for comparison. */
+  judged: boolean;
   /** CPU ms used so far by the proxy's process, when it is not this one. */
   proxyProcessCpuMs?: () => number | undefined;
 }
@@ -71,7 +73,8 @@ export function cpuCells(result: ConnectionsResult): [string, string] {
 
 /**
  * Direct and proxied, with the echo in this process and in its own, and the proxy in this process
- * (made on `network`) and in its own; `close()` stops the echo servers and the proxy process (the
+ * (made on `network`) and in its own; last, a bare node pipe() proxy in its own process, the floor
+ * for any proxy on node's sockets. `close()` stops the echo servers and the proxy processes (the
  * network is the caller's).
  */
 export async function connectionTargets(network: FaultNetwork): Promise<{ targets: ConnectionTarget[]; close: () => Promise<void> }> {
@@ -80,17 +83,20 @@ export async function connectionTargets(network: FaultNetwork): Promise<{ target
   const hereProxy = await network.create({ name: 'connections-here', upstream: `127.0.0.1:${here.port}` });
   const ownProxy = await network.create({ name: 'connections-own', upstream: `127.0.0.1:${own.port}` });
   const proxyProcess = await startProxyProcess(own.port);
+  const pipeProxy = await startPipeProxyProcess(own.port);
+  const inItsOwnProcess = (pid: number) => ({ settled: () => untilIdle(pid), proxyProcessCpuMs: () => processCpuMs(pid) });
   return {
     targets: [
-      { label: 'direct, echo here', proxied: false, port: here.port, settled: () => here.idle() },
-      { label: 'proxy here, echo here', proxied: true, port: hereProxy.listen.port, settled: () => Promise.all([hereProxy.drained(), here.idle()]) },
-      { label: 'direct, echo own', proxied: false, port: own.port, settled: async () => {} },
-      { label: 'proxy here, echo own', proxied: true, port: ownProxy.listen.port, settled: () => ownProxy.drained() },
-      { label: 'proxy own (flatline toxiproxy), echo own', proxied: true, port: proxyProcess.port, settled: () => proxyProcess.settled(), proxyProcessCpuMs: () => proxyProcess.cpuMs() },
+      { label: 'direct, echo here', judged: false, port: here.port, settled: () => here.idle() },
+      { label: 'proxy here, echo here', judged: true, port: hereProxy.listen.port, settled: () => Promise.all([hereProxy.drained(), here.idle()]) },
+      { label: 'direct, echo own', judged: false, port: own.port, settled: async () => {} },
+      { label: 'proxy here, echo own', judged: true, port: ownProxy.listen.port, settled: () => ownProxy.drained() },
+      { label: 'proxy own (flatline toxiproxy), echo own', judged: true, port: proxyProcess.port, ...inItsOwnProcess(proxyProcess.pid) },
+      { label: 'bare node pipe() proxy own, echo own', judged: false, port: pipeProxy.port, ...inItsOwnProcess(pipeProxy.pid) },
     ],
     close: async () => {
       await Promise.all([network.remove(hereProxy.name), network.remove(ownProxy.name)]);
-      await Promise.all([here.close(), own.stop(), proxyProcess.stop()]);
+      await Promise.all([here.close(), own.stop(), proxyProcess.stop(), pipeProxy.stop()]);
     },
   };
 }

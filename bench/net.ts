@@ -78,7 +78,7 @@ async function benchConnections(network: FaultNetwork): Promise<void> {
         const result = await concurrentConnections(target, n);
         const retried = result.each.filter((ms) => ms > SYN_RETRY_MS).length;
         const met = result.wallMs < CONNECTIONS_TARGET.wallMs && retried === 0;
-        const verdict = !judged ? [] : !target.proxied ? ['-'] : [met ? 'met' : 'NOT MET'];
+        const verdict = !judged ? [] : !target.judged ? ['-'] : [met ? 'met' : 'NOT MET'];
         row(target.label, fmt.ms(result.wallMs), fmt.ms(result.each.at(-1)!), String(retried), ...cpuCells(result), ...verdict);
       }
     }

@@ -5,26 +5,13 @@
  * configuration a side-by-side figure compares.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { ServerProcess } from './tcp.ts';
 
 const BIN = fileURLToPath(new URL('../bin/flatline.mjs', import.meta.url));
-/** How often `settled()` samples the process's CPU, and what it may still use per sample once idle. */
-const SETTLE_SAMPLE_MS = 20;
-const IDLE_CPU_MS = 0.5;
 
-export interface ProxyProcess {
-  /** The proxy's listen port. */
-  port: number;
-  /** CPU ms the process has used so far, all its threads; undefined without Linux's /proc. */
-  cpuMs(): number | undefined;
-  /** Resolves once the process has gone idle: it has finished closing what the clients closed. */
-  settled(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-/** Starts `flatline toxiproxy` and creates one proxy in it, from a free loopback port to `upstreamPort`. */
-export async function startProxyProcess(upstreamPort: number): Promise<ProxyProcess> {
+/** Starts `flatline toxiproxy` and creates one proxy in it, from a free loopback port (`port`) to `upstreamPort`. */
+export async function startProxyProcess(upstreamPort: number): Promise<ServerProcess> {
   const child = spawn(process.execPath, [BIN, 'toxiproxy', '--port', '0', '--seed', '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const stop = async () => {
@@ -47,44 +34,9 @@ export async function startProxyProcess(upstreamPort: number): Promise<ProxyProc
     });
     const created = (await response.json()) as { listen?: string };
     if (response.status !== 201 || !created.listen) throw new Error(`POST /proxies answered ${response.status}: ${JSON.stringify(created)}`);
-    const cpuMs = () => processCpuMs(child.pid!);
-    return { port: Number(created.listen.split(':').at(-1)), cpuMs, settled: () => untilIdle(cpuMs), stop };
+    return { port: Number(created.listen.split(':').at(-1)), pid: child.pid!, stop };
   } catch (err) {
     await stop();
     throw err;
   }
-}
-
-/** Waits until a sample adds less than IDLE_CPU_MS; with no CPU figure, one sample's wait. */
-async function untilIdle(cpuMs: () => number | undefined): Promise<void> {
-  let last = cpuMs();
-  for (;;) {
-    await new Promise((r) => setTimeout(r, SETTLE_SAMPLE_MS));
-    const now = cpuMs();
-    if (now === undefined || last === undefined || now - last < IDLE_CPU_MS) return;
-    last = now;
-  }
-}
-
-/**
- * Time on CPU of every thread of a process (the first field of each task's schedstat, in ns:
- * proc(5)), V8's GC helpers included as process.cpuUsage() includes them. /proc/PID/stat has the
- * same in clock ticks, 10 ms each: too coarse for ~150 ms per burst.
- */
-function processCpuMs(pid: number): number | undefined {
-  let tasks: string[];
-  try {
-    tasks = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return undefined;
-  }
-  let ns = 0;
-  for (const task of tasks) {
-    try {
-      ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
-    } catch {
-      // a thread that ended since the listing: its time is gone with it
-    }
-  }
-  return ns / 1e6;
 }

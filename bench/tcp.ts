@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { LISTEN_BACKLOG } from '../harness/net/backlog.ts';
 
 const ECHO_CHILD = fileURLToPath(new URL('./echo-child.ts', import.meta.url));
+const PIPE_PROXY_CHILD = fileURLToPath(new URL('./pipe-proxy-child.ts', import.meta.url));
 
 /** A loopback TCP server for the benchmarks. */
 export interface BenchServer {
@@ -68,15 +69,33 @@ export async function connectEchoClose(port: number): Promise<number> {
   return performance.now() - started;
 }
 
+/** A server of the bench in a process of its own. */
+export interface ServerProcess {
+  port: number;
+  pid: number;
+  stop: () => Promise<void>;
+}
+
 /** The echo server of bench/echo-child.ts in its own process; `stop()` ends it. */
-export async function startEchoProcess(): Promise<{ port: number; stop: () => Promise<void> }> {
-  const child = fork(ECHO_CHILD, { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+export function startEchoProcess(): Promise<ServerProcess> {
+  return forkServer(ECHO_CHILD, []);
+}
+
+/** The bare pipe() proxy of bench/pipe-proxy-child.ts in its own process, to `upstreamPort`. */
+export function startPipeProxyProcess(upstreamPort: number): Promise<ServerProcess> {
+  return forkServer(PIPE_PROXY_CHILD, [String(upstreamPort)]);
+}
+
+/** Forks a bench child that sends its port over IPC once listening and exits when the parent disconnects. */
+async function forkServer(file: string, args: string[]): Promise<ServerProcess> {
+  const child = fork(file, args, { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (message) => resolve(Number(message)));
-    child.once('exit', (code) => reject(new Error(`bench/echo-child.ts exited with ${code} before listening`)));
+    child.once('exit', (code) => reject(new Error(`${file} exited with ${code} before listening`)));
   });
   return {
     port,
+    pid: child.pid!,
     stop: () => new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());

@@ -1,0 +1,44 @@
+/** CPU time of another process (a proxy the bench runs in a process of its own), from Linux's /proc. */
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** How often `untilIdle()` samples, and what a process may still use per sample once idle. */
+const SAMPLE_MS = 20;
+const IDLE_CPU_MS = 0.5;
+
+/**
+ * Time on CPU of every thread of a process so far, in ms (the first field of each task's
+ * schedstat, in ns: proc(5)), V8's GC helpers included as process.cpuUsage() includes them.
+ * /proc/PID/stat has the same in clock ticks, 10 ms each: too coarse for ~150 ms per burst.
+ * Undefined without /proc.
+ */
+export function processCpuMs(pid: number): number | undefined {
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return undefined;
+  }
+  let ns = 0;
+  for (const task of tasks) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // a thread that ended since the listing: its time is gone with it
+    }
+  }
+  return ns / 1e6;
+}
+
+/**
+ * Resolves once a process has gone idle (it has finished closing what the clients closed): a
+ * sample that adds less than IDLE_CPU_MS. Without /proc, after one sample's wait.
+ */
+export async function untilIdle(pid: number): Promise<void> {
+  let last = processCpuMs(pid);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, SAMPLE_MS));
+    const now = processCpuMs(pid);
+    if (now === undefined || last === undefined || now - last < IDLE_CPU_MS) return;
+    last = now;
+  }
+}
