@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RealClock } from '../clock/real-clock.ts';
@@ -5,14 +6,16 @@ import { noTrace } from '../trace/trace.ts';
 import { Rng } from '../util/rng.ts';
 import { startFlood } from '../../test/support/flood.ts';
 import { useWorld } from '../../test/support/world.ts';
+import { LINK_BUFFER_BYTES } from './link.ts';
 import { FaultNetwork } from './network.ts';
 import type { Proxy } from './proxy.ts';
 import type { ToxicInput } from './toxic-collection.ts';
 
-/** Small, so the tests move little; the bench pushes 1 GiB with the default. */
+/** Small, so the tests on real sockets move little; the one in virtual time moves 1 GiB with the default. */
 const BUFFER = 256 * 1024;
 /** What one direction may hold past its buffer: the read that tipped it over (libuv reads at most 64 KiB). */
 const ONE_READ = 64 * 1024;
+const GIB = 1024 ** 3;
 
 /**
  * Writes blocks until the socket stops taking them (no 'drain' for `quietMs`) or `bytes` are out;
@@ -108,9 +111,8 @@ describe('backpressure on real sockets', () => {
     const proxy = await network.create({ name: 'p', upstream: `127.0.0.1:${flood.port}` });
     for (const toxic of list) proxy.toxics.add(toxic);
     const client = await through(proxy);
-    const total = 256 * 1024 * 1024;
-    const taken = await pushUntilStuck(client, total);
-    expect(taken).toBeLessThan(total); // the kernel buffers and the proxy's buffer, not 256 MiB
+    const taken = await pushUntilStuck(client, GIB);
+    expect(taken).toBeLessThan(64 * 1024 * 1024); // the kernel buffers and the proxy's buffer, not the 1 GiB offered
     const [link] = proxy.openLinks();
     expect(link!.peakBuffered('upstream')).toBeGreaterThan(0);
     expect(link!.peakBuffered('upstream')).toBeLessThanOrEqual(BUFFER + ONE_READ);
@@ -170,5 +172,31 @@ describe('backpressure in simulator mode on the virtual clock', () => {
     expect(doneAt - t0).toBeGreaterThanOrEqual(total / 1000 - slack);
     expect(doneAt - t0).toBeLessThanOrEqual(total / 1000);
     await w.run(client.receiveBytes(total));
+  });
+
+  it('1 GiB to a client that reads one block per ms: every byte comes back, each direction holds at most its buffer', async () => {
+    // 1 ms of latency each way: the bytes wait in the toxics, so what fills is the link's own buffer
+    const w = world().toxics({ type: 'latency', stream: 'upstream', attributes: { latency: 1 } }, { type: 'latency', stream: 'downstream', attributes: { latency: 1 } });
+    const [app, proxySide] = w.pipes!.pair(); // a bare end: Client would keep every byte as text
+    const link = w.proxy.attach(proxySide);
+    const block = Buffer.alloc(ONE_READ, 0x61);
+    const received = new Promise<void>((resolve) => {
+      let got = 0;
+      app.on('data', (d: Buffer) => {
+        got += d.length;
+        if (got >= GIB) return resolve();
+        app.pause();
+        setTimeout(() => app.resume(), 1); // the virtual clock's: 16,384 reads take no real time
+      });
+    });
+    const sent = (async () => {
+      for (let written = 0; written < GIB; written += block.length) if (!app.write(block)) await once(app, 'drain');
+    })();
+    await w.run(Promise.all([sent, received]));
+    for (const stream of ['upstream', 'downstream'] as const) {
+      expect(link.peakBuffered(stream)).toBeGreaterThan(LINK_BUFFER_BYTES / 2);
+      expect(link.peakBuffered(stream)).toBeLessThanOrEqual(LINK_BUFFER_BYTES + ONE_READ);
+    }
+    app.destroy();
   });
 });
