@@ -14,8 +14,13 @@ const BIN = fileURLToPath(new URL('../bin/flatline.mjs', import.meta.url));
 export async function startProxyProcess(upstreamPort: number): Promise<ServerProcess> {
   const child = spawn(process.execPath, [BIN, 'toxiproxy', '--port', '0', '--seed', '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // unlike the forked children it has no IPC channel to notice the bench is gone: a bench that
+  // crashes or exits early takes it down on its way out
+  const kill = () => child.kill('SIGTERM');
+  process.once('exit', kill);
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    process.off('exit', kill);
+    if (child.exitCode === null && child.signalCode === null) kill();
     await exited;
   };
   try {
