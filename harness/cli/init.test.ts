@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ResultsFile } from '../scenario/results.ts';
+import { cliTestTimeout, flatlineCli } from '../../test/support/flatline-cli.ts';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const dirs: string[] = [];
@@ -23,14 +23,11 @@ function emptyProject(type: 'commonjs' | 'module'): string {
   return dir;
 }
 
-function flatline(cwd: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, ['--conditions=source', path.join(repo, 'bin/flatline.mjs'), ...args], { cwd, encoding: 'utf8', timeout: 240_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const flatline = (cwd: string, ...args: string[]) => flatlineCli(args, { cwd, source: true });
 
 const results = (dir: string, out = 'reports') => JSON.parse(fs.readFileSync(path.join(dir, out, 'results.json'), 'utf8')) as ResultsFile;
 
-describe('flatline init, then flatline run with no arguments', { timeout: 300_000 }, () => {
+describe('flatline init, then flatline run with no arguments', { timeout: cliTestTimeout(5) }, () => {
   it.each(['commonjs', 'module'] as const)('passes on the starter scenario in an empty %s project', (type) => {
     const dir = emptyProject(type);
     const init = flatline(dir, 'init');

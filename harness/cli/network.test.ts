@@ -1,16 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cliTestTimeout, flatlineRun as flatline } from '../../test/support/flatline-cli.ts';
 
-function flatline(...args: string[]) {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'flatline-network-'));
-  const r = spawnSync(process.execPath, ['bin/flatline.mjs', 'run', '--out', out, ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-describe('flatline run --network', () => {
+describe('flatline run --network', { timeout: cliTestTimeout(2) }, () => {
   it('runs on the simulated network by default and says so', () => {
     const r = flatline('test/fixtures/finding.scenario.ts');
     expect(r.code).toBe(0);

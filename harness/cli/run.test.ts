@@ -1,19 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ResultsFile } from '../scenario/results.ts';
+import { cliTestTimeout, flatlineRun as flatline } from '../../test/support/flatline-cli.ts';
 
-/** Runs the real `flatline` command, as a user or CI would. */
-function flatline(...args: string[]) {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'flatline-run-'));
-  const result = spawnSync(process.execPath, ['bin/flatline.mjs', 'run', '--out', out, ...args], { encoding: 'utf8', timeout: 100_000 });
-  const read = (file: string) => fs.readFileSync(path.join(out, file), 'utf8');
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr, out, read };
-}
-
-describe('flatline run', () => {
+describe('flatline run', { timeout: cliTestTimeout(1) }, () => {
   it('exits 0 when every verdict holds (an expected finding included) and writes JSON and JUnit', () => {
     const r = flatline('test/fixtures/finding.scenario.ts');
     expect(r.code).toBe(0);
@@ -63,7 +54,7 @@ describe('flatline run', () => {
     expect(spin).toMatch(/^watchdog: the run took more than 5 s of real time/);
     // streamed as they finished, one line per run
     expect(r.read('results.jsonl').trim().split('\n').map((line) => (JSON.parse(line) as { scenario: string }).scenario).sort()).toEqual(runs.map((x) => x.scenario).sort());
-  }, 110_000);
+  });
 
   it.each([
     [['--workers', 'many'], /--workers must be a whole number from 1 to 64/],
