@@ -137,5 +137,5 @@ describe('the prediction against a simulated run of the same profile, for every 
       expect(String(dead?.reason)).toMatch(REASON[outcome]!);
       expect(cell.detectionMs).toBe(outcome === 'dropped' ? heartbeatMs + replyTimeoutFor(subject, heartbeatMs, 10_000) : heartbeatMs);
     }
-  }, 60_000);
+  });
 });

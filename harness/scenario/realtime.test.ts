@@ -71,7 +71,7 @@ describe('real-time mode through a Toxiproxy at scale 0.01', { retry: 1 }, () =>
     // the standard toxics went to the stand-in, the NAT was emulated locally: both are in the trace
     expect(real[4]!.trace.some((e) => e.type === 'toxic.added' && e.toxic === 'rst')).toBe(true);
     expect(real[1]!.trace.some((e) => e.type === 'nat.expired')).toBe(true);
-  }, 60_000);
+  });
 
   it('leaves no proxy behind on the Toxiproxy', async () => {
     const proxies = (await (await fetch(`${url}/proxies`)).json()) as Record<string, unknown>;

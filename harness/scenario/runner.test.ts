@@ -88,7 +88,7 @@ describe('runScenario', () => {
     expect(result.status).toBe('pass');
     expect(result.trace.filter((e) => e.type === 'link.dead')).toEqual([]);
     expect(result.verdicts[0]!.caveats?.[0]).toMatch(/^the process was paused for \d+ ms of real time at 4\ds.*beyond the 40 ms tolerance; the clock skipped it/);
-  }, 20_000);
+  });
 
   it('refuses a broker outside this process in virtual time before anything starts, naming it and the remedy', async () => {
     const mqtt = { ...base, subject: { kind: 'mqtt' } } as Scenario;

@@ -63,7 +63,7 @@ function context(clock: Clock = new RealClock()) {
 }
 
 describe('ChildServer', () => {
-  it('starts the binary with its config, comes back on the same port after a crash, and leaves nothing behind', { timeout: 30_000 }, async () => {
+  it('starts the binary with its config, comes back on the same port after a crash, and leaves nothing behind', async () => {
     const { ctx, trace } = context();
     server = new EchoServer(ctx);
     await server.start();
@@ -88,7 +88,7 @@ describe('ChildServer', () => {
     server = undefined;
   });
 
-  it("refuses a 'reset' stop, which a process cannot do to its connections", { timeout: 30_000 }, async () => {
+  it("refuses a 'reset' stop, which a process cannot do to its connections", async () => {
     server = new EchoServer(context().ctx);
     await server.start();
     await expect(server.stop('reset')).rejects.toThrow(/^server "echo": echo cannot reset its connections; stop it with 'graceful' or 'crash', or put a reset_peer toxic on its proxy$/);

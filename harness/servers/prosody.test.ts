@@ -23,7 +23,7 @@ function context() {
 }
 
 describe(`real Prosody${missing}`, () => {
-  it.skipIf(!installed)('starts on a free port with its own accounts, and its recorder records what a client sends it', { timeout: 30_000 }, async () => {
+  it.skipIf(!installed)('starts on a free port with its own accounts, and its recorder records what a client sends it', async () => {
     const { ctx, trace } = context();
     server = new ProsodyServer(ctx, { users: ['alice'] });
     await server.start();
@@ -48,7 +48,7 @@ describe(`real Prosody${missing}`, () => {
     expect(trace.ofType('message.delivered')).toMatchObject([{ id: 'hello-1', client: 'alice' }]);
   });
 
-  it.skipIf(!installed)("refuses a 'reset' stop, which it cannot do, and comes back on the same port after a crash", { timeout: 30_000 }, async () => {
+  it.skipIf(!installed)("refuses a 'reset' stop, which it cannot do, and comes back on the same port after a crash", async () => {
     const { ctx } = context();
     server = new ProsodyServer(ctx);
     await server.start();

@@ -42,7 +42,7 @@ if (!chromiumAvailable()) {
       browser = await launchChromium();
       ({ page, watch } = await openFile(browser.context, path.join(OUT, 'index.html')));
       await page.waitForSelector('body[data-ready="all"]');
-    }, 60_000);
+    });
 
     afterAll(async () => {
       await browser?.close();

@@ -41,7 +41,7 @@ if (!chromiumAvailable()) {
     beforeAll(async () => {
       sample = await sampleResults();
       browser = await launchChromium();
-    }, 60_000);
+    });
     afterAll(async () => {
       await browser?.close();
     });
@@ -68,7 +68,7 @@ if (!chromiumAvailable()) {
       expect(await problems.count()).toBe(run.verdicts[0]!.measured.problems);
       expect(await problems.first().textContent()).toMatch(/^outage 1, attempt \d+ waited \S+, allowed \S+$/);
       await page.close();
-    }, 60_000);
+    });
 
     it('cuts a 1 MB scenario name to a line, with the whole name on hover', async () => {
       const huge = `nat idle ${'📱'.repeat(200)}${'x'.repeat(1_000_000)}`;
@@ -84,7 +84,7 @@ if (!chromiumAvailable()) {
       const height = await page.evaluate(() => document.documentElement.scrollHeight);
       expect(height).toBeLessThan(5_000);
       await page.close();
-    }, 60_000);
+    });
 
     it('shows what changed since the baseline first, and a change opens its run', async () => {
       const results = sample;
@@ -109,7 +109,7 @@ if (!chromiumAvailable()) {
       await worse.click();
       await expect.poll(() => page.locator('tr.run-row', { has: page.locator('.scenario', { hasText: detection.scenario }) }).getAttribute('aria-expanded'), { timeout: 15_000 }).toBe('true');
       await page.close();
-    }, 60_000);
+    });
 
     it('reports merged shards as one run: the counts and the order of the unsharded report', async () => {
       const results = sample;
@@ -137,6 +137,6 @@ if (!chromiumAvailable()) {
       expect(await gap.locator('.callout.note').textContent()).toBe(`shard 2/3 not given: the report holds ${partial.results.runs.length} of the ${plan.length} planned runs`);
       expect(await gap.locator('tr.run-row').count()).toBe(partial.results.runs.length);
       await gap.close();
-    }, 60_000);
+    });
   });
 }
