@@ -43,7 +43,8 @@ Options:
   --reporter LIST     comma-separated: json, junit, html (default json,junit,html)
   --workers N         child processes running scenarios in parallel (default 1); every run
                       is isolated in one: a crash, hang or busy loop costs only that run
-  --time-limit DUR    wall-clock watchdog per run, e.g. 60s (default 60s)
+  --time-limit DUR    wall-clock watchdog per run, e.g. 60s (default 60s; a scenario's own
+                      timeLimit wins)
 ${BASELINE_USAGE}
   --shard I/N         run only the I-th of N parts of the plan (split by run id, so stable when
                       files are added); "flatline report" merges the N results.json files

@@ -47,6 +47,9 @@ describe('runScenario', () => {
     [{ subject: { kind: 'tcp', options: { heartbeat: { interval: '-1s' } } } }, /subject\.options\.heartbeat\.interval: must be a duration/],
     [{ timeline: [{ at: '1m', do: 'add-toxic', toxic: { type: 'latency', attributes: { latency: -5 } } }] }, /timeline\[0\]\.toxic\.attributes\.latency: must be a whole number of ms >= 0 \(got -5\)/],
     [{ timeline: [{ at: '1m', do: 'add-toxic', toxic: { type: 'lag' } }] }, /timeline\[0\]\.toxic\.type: "lag" is not a toxic type \(one of latency, bandwidth/],
+    [{ timeLimit: 'soon' }, /scenario "base": timeLimit: must be a duration like "3m".* \(got "soon"\)/],
+    [{ timeLimit: 0 }, /scenario "base": timeLimit: must be longer than 0 \(got 0\)/],
+    [{ timeLimit: '30d' }, /scenario "base": timeLimit: must be at most 2147483647 ms/],
   ])('reports a bad scenario as an error naming what is wrong: %j', async (patch, message) => {
     const result = await run(patch);
     expect(result.status).toBe('error');
@@ -65,6 +68,28 @@ describe('runScenario', () => {
     const result = await run({ subject: { kind: 'test-hang' } }, 300);
     expect(result.status).toBe('error');
     expect(result.error?.message).toMatch(/watchdog/);
+  });
+
+  it("ends a run at its scenario's own timeLimit, in place of the run's", async () => {
+    registerSubject({ ...findSubject('test-hang'), kind: 'test-hang-limited' });
+    const result = await run({ subject: { kind: 'test-hang-limited' }, timeLimit: '300ms' }, 600_000);
+    expect(result.error?.message).toMatch(/^watchdog: the run took more than 0.3 s of real time; .* or needs a longer timeLimit/);
+  });
+
+  it("gives a run that needs more real time than the run's limit the scenario's timeLimit", async () => {
+    registerSubject({
+      ...findSubject('tcp'),
+      kind: 'test-slow-start',
+      description: 'the reference TCP server taking 400 ms of real time to start, as a heavy setup would',
+      createServer: async (ctx, options) => {
+        const server = await findSubject('tcp').createServer(ctx, options);
+        const start = server.start.bind(server);
+        return Object.assign(server, { start: () => new Promise<void>((resolve) => realTimers.setTimeout(resolve, 400)).then(start) });
+      },
+    });
+    // without the scenario's timeLimit the 200 ms watchdog would end it before its server started
+    const result = await run({ subject: { kind: 'test-slow-start' }, timeLimit: '1m' }, 200);
+    expect(result.status).toBe('pass');
   });
 
   it('keeps the verdicts of a scaled run through a 1 s pause of the process, and says so in them', async () => {

@@ -18,6 +18,7 @@ import { placeSubject } from './topology.ts';
 import { applyStep, refuseNetworkStepsOnKernel, type StepTargets } from './steps.ts';
 import { findSubject } from './subjects.ts';
 import { playTimeline } from './timeline.ts';
+import { timeLimitMs } from './time-limit.ts';
 import '../subjects/index.ts'; // registers the gallery subjects (rws, socketio, the seed articles' clients)
 import { natProblems, validateScenario } from './validate.ts';
 import { CLOSE_LIMIT_MS, World, type NetworkSubstrate } from './world.ts';
@@ -27,7 +28,7 @@ export interface RunOptions {
   /** The file the scenario came from (for ids and the replay line). */
   file: string;
   cell?: Record<string, unknown>;
-  /** Wall-clock watchdog: a run taking longer is ended and reported as an error. Default 60 s. */
+  /** Wall-clock watchdog: a run taking longer is ended and reported as an error. Default 60 s; a scenario's `timeLimit` wins. */
   wallLimitMs?: number;
   /** Faults through a remote Toxiproxy, in real time (default: the embedded network, in virtual time). */
   remote?: RemoteToxiproxy;
@@ -80,7 +81,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     validateScenario(scenario, options.file);
     const horizon = toMs(scenario.horizon, 'horizon');
     const timeScale = options.timeScale ?? (options.remote ? 0.01 : undefined);
-    const wallLimitMs = options.wallLimitMs ?? 60_000;
+    const wallLimitMs = timeLimitMs(scenario, options.wallLimitMs);
     const outside = outsideParties(options, protocolOf(scenario));
     world = new World({
       seed,
@@ -94,7 +95,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const w = world;
     if (!w.sim) refuseNetworkStepsOnKernel(scenario.timeline);
     watchdog = realTimers.setTimeout(
-      () => w.abort(new FlatlineError('FLATLINE_ERR_CLOCK_LIMIT', `watchdog: the run took more than ${wallLimitMs / 1000} s of real time; it hangs or busy-loops`)),
+      () => w.abort(new FlatlineError('FLATLINE_ERR_CLOCK_LIMIT', `watchdog: the run took more than ${wallLimitMs / 1000} s of real time; it hangs or busy-loops, or needs a longer timeLimit`)),
       wallLimitMs,
     );
     const played: Played = isFleetScenario(scenario) ? await playFleet(w, scenario, { mqttUrl: options.mqttUrl, remote: options.remote }) : await playSingle(w, scenario, options, (s) => (setup = s));

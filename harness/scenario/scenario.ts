@@ -9,6 +9,7 @@ import { fleetStepSchema } from './fleet-steps.ts';
 import { fleetSchema } from '../fleet/schema.ts';
 import { capacitySchema } from '../fleet/capacity.ts';
 import { NETWORK_SUBSTRATES } from './substrate.ts';
+import { timeLimitSchema } from './time-limit.ts';
 import type { SubjectSpec } from './subjects.ts';
 
 export type { BackoffExpectationSpec, CheckSpec, MomentSpec } from './judge.ts';
@@ -68,6 +69,11 @@ const judged = {
   checks: v.pipe(v.array(checkSchema, 'must be a list of checks'), v.minLength(1, 'must list at least one check; a scenario that judges nothing cannot pass or fail')),
   /** How much virtual time the run covers; steps must fall inside it. */
   horizon: positiveDuration,
+  /**
+   * Real time one run may take before its watchdog ends it as an error, in place of `--time-limit`
+   * (default 60 s): for a scenario that is known to cost more, like a fleet of a thousand library clients.
+   */
+  timeLimit: v.optional(timeLimitSchema),
   /** Default: the --seed given to `flatline run`, else 1. */
   seed: v.optional(count('seed', { max: 2 ** 32 - 1 })),
   /**

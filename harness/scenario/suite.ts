@@ -1,6 +1,7 @@
 import type { LoadFailure, PlannedRun } from './loader.ts';
 import { unjudgedResult, type RunResult } from './results.ts';
 import { runScenario } from './runner.ts';
+import { timeLimitMs } from './time-limit.ts';
 import { CLOSE_LIMIT_MS } from './world.ts';
 import { runInPool, type SharedRunOptions, type WorkerPlan } from './worker-pool.ts';
 
@@ -53,8 +54,10 @@ async function runHere(plan: PlannedRun[], options: SuiteOptions, report: (r: Ru
 async function runIsolated(plan: PlannedRun[], options: SuiteOptions, report: (r: RunResult) => void): Promise<RunResult[]> {
   const slots = new Map(plan.map((run, i) => [run, i]));
   const results: RunResult[] = new Array(plan.length);
-  const wallLimitMs = options.wallLimitMs ?? 60_000;
-  const killAfterMs = wallLimitMs + Math.min(CLOSE_LIMIT_MS, wallLimitMs) + KILL_GRACE_MS;
+  const killAfterMs = (run: PlannedRun) => {
+    const wallLimitMs = timeLimitMs(run.scenario, options.wallLimitMs);
+    return wallLimitMs + Math.min(CLOSE_LIMIT_MS, wallLimitMs) + KILL_GRACE_MS;
+  };
   await runInPool(plan, { size: Math.max(1, options.workers), seed: options.seed, shared: shared(options), plan: options.plan, killAfterMs }, (result, run) => {
     results[slots.get(run)!] = result;
     report(result);

@@ -41,10 +41,10 @@ export interface PoolOptions {
   shared: SharedRunOptions;
   plan?: WorkerPlan;
   /**
-   * Real time a job may take before its worker is killed: past the run's own watchdog and close
+   * Real time a run may take before its worker is killed: past the run's own watchdog and close
    * limit, so it only ends what those cannot, a synchronous busy loop that never yields.
    */
-  killAfterMs: number;
+  killAfterMs: (run: PlannedRun) => number;
   /** Starts one worker (default: `flatline __worker` over IPC). */
   spawn?: () => ChildProcess;
 }
@@ -91,7 +91,7 @@ function serve(child: ChildProcess, queue: PlannedRun[], options: PoolOptions, r
       const run = current;
       const job: WorkerJob = { index: run.index, file: run.file, position: run.position, seed: options.seed, shared: options.shared, plan: options.plan };
       child.send(job);
-      arm(run, LOAD_LIMIT_MS + options.killAfterMs, 'the worker did not finish loading and running it');
+      arm(run, LOAD_LIMIT_MS + options.killAfterMs(run), 'the worker did not finish loading and running it');
     };
     const arm = (run: PlannedRun, ms: number, what: string) => {
       realTimers.clearTimeout(killer);
@@ -109,7 +109,7 @@ function serve(child: ChildProcess, queue: PlannedRun[], options: PoolOptions, r
       if (!current || reply.index !== current.index) return;
       if ('started' in reply) {
         const why = 'the run neither ended nor let its own watchdog fire, so it is stuck in a synchronous loop (waiting on Date.now(), which never advances in virtual time?)';
-        return arm(current, options.killAfterMs, why);
+        return arm(current, options.killAfterMs(current), why);
       }
       settle(reply.result);
       if (reply.retire) finish();

@@ -4,8 +4,9 @@ import { fleetMetrics } from '../../harness/fleet/metrics.ts';
 import { runScenario } from '../../harness/scenario/runner.ts';
 import { rwsDelay } from '../../harness/subjects/rws-library.ts';
 import type { TraceEvent } from '../../harness/trace/trace.ts';
-import { libraryStorm } from './libraries.scenario.ts';
-import { referenceStorm } from './reference.scenario.ts';
+import { toMs } from '../../harness/util/duration.ts';
+import libraryStorms, { libraryStorm } from './libraries.scenario.ts';
+import referenceStorms, { referenceStorm } from './reference.scenario.ts';
 
 /** The suite's storms at a fifth of their size (the same crash at 2m, back at 2m30s; bounds scale). */
 const SIZE = 200;
@@ -16,6 +17,12 @@ const names = (kind: string) => new Set(Array.from({ length: SIZE }, (_, i) => `
 const attemptInstants = (trace: TraceEvent[]) => [...new Set(trace.filter((e) => e.type === 'connect.attempt' && e.t >= CRASH).map((e) => e.t - CRASH))];
 
 describe('the fleet suite: the same restart storm for every subject', () => {
+  it('runs every subject at 1,000 clients by default, the libraries with a time limit for what they cost', () => {
+    const cells = referenceStorms.matrix.jitter.map((jitter) => referenceStorms.build({ jitter }));
+    expect([...libraryStorms, ...cells].map((s) => s.fleet!.size)).toEqual(Array(7).fill(1000));
+    expect(libraryStorms.map((s) => toMs(s.timeLimit!))).toEqual([300_000, 300_000, 300_000]);
+  });
+
   it('reconnecting-websocket retries in lock-step: one delay drawn per process, the whole fleet at each instant', { timeout: 120_000 }, async () => {
     const result = await run(libraryStorm('rws', SIZE));
     // rws's schedule after a loss: min x 1.3^(n-1), with min the one draw made when the module loaded
