@@ -7,6 +7,7 @@ import type { TraceEvent } from '../../harness/trace/trace.ts';
 import { toMs } from '../../harness/util/duration.ts';
 import libraryStorms, { libraryStorm } from './libraries.scenario.ts';
 import referenceStorms, { referenceStorm } from './reference.scenario.ts';
+import capacityStorms, { CAPACITY_JITTERS, capacityStorm } from './capacity.scenario.ts';
 
 /** The suite's storms at a fifth of their size (the same crash at 2m, back at 2m30s; bounds scale). */
 const SIZE = 200;
@@ -19,7 +20,8 @@ const attemptInstants = (trace: TraceEvent[]) => [...new Set(trace.filter((e) =>
 describe('the fleet suite: the same restart storm for every subject', () => {
   it('runs every subject at 1,000 clients by default, the libraries with a time limit for what they cost', () => {
     const cells = referenceStorms.matrix.jitter.map((jitter) => referenceStorms.build({ jitter }));
-    expect([...libraryStorms, ...cells].map((s) => s.fleet!.size)).toEqual(Array(7).fill(1000));
+    const capacity = CAPACITY_JITTERS.map((jitter) => capacityStorms.build({ jitter }));
+    expect([...libraryStorms, ...cells, ...capacity].map((s) => s.fleet!.size)).toEqual(Array(9).fill(1000));
     expect(libraryStorms.map((s) => toMs(s.timeLimit!))).toEqual([300_000, 300_000, 300_000]);
   });
 
@@ -45,6 +47,16 @@ describe('the fleet suite: the same restart storm for every subject', () => {
     expect(m.backMs.at(-1)!).toBeLessThanOrEqual(RESTART - CRASH + 1000);
     expect(m).toMatchObject({ back: SIZE, peakReconnects: SIZE });
     expect(result.status).toBe('finding');
+  });
+
+  it('against a server of 100 accepts/s and a backlog of 128, the herd without jitter times out 545 connects and takes 3m30s, full jitter 1m27s', { timeout: 120_000 }, async () => {
+    const [none, full] = [await run(capacityStorm('none')), await run(capacityStorm('full'))];
+    expect(none.status).toBe('finding');
+    expect(none.verdicts[0]!.measured).toMatchObject({ affected: 1000, back: 1000, mostReconnects: 1, peakReconnects: 100, timedOut: 545, back99: 210_190 });
+    expect(full.status).toBe('pass');
+    expect(full.verdicts[0]!.measured).toMatchObject({ affected: 1000, back: 1000, mostReconnects: 1, timedOut: 0, back99: 87_469 });
+    // the server never takes on more than its rate in a second, whatever comes at it
+    expect(full.verdicts[0]!.measured.peakReconnects as number).toBeLessThanOrEqual(100);
   });
 
   it('the reference client herds without jitter and passes the suite’s bounds with each jitter', { timeout: 180_000 }, async () => {
