@@ -177,6 +177,35 @@ describe('a fleet through a server restart', () => {
     expect(new Set(dead.map((e) => e.t)).size).toBeGreaterThan(25);
   });
 
+  it('a failover whose standby takes over 10 s later: nothing answers in the gap, no member is back before the takeover, and those who noticed in the gap come back together', async () => {
+    const failover = (gap: string) =>
+      runFlatline({
+        name: 'failover with a gap',
+        fleet: { size: 50, subject: { kind: 'tcp', options: { heartbeat: { interval: '30s', timeout: '5s' } } }, connect: { spread: '30s' } },
+        timeline: [
+          { at: 0, do: 'connect' },
+          { at: '1m', do: 'failover', gap },
+        ],
+        checks: [{ check: 'herd', back100: '<= 30s' }],
+        horizon: '3m',
+      });
+    const [gap, none] = [await failover('10s'), await failover('0s')];
+    expect(gap.trace.filter((e) => e.source === 'fleet').map((e) => [e.type, e.t])).toEqual([['server.failover', 60_000], ['server.takeover', 70_000]]);
+    const [m, m0] = [gap, none].map((r) => fleetMetrics(r.trace, members(50), 60_000));
+    expect(m).toMatchObject({ affected: 50, back: 50, mostReconnects: 1, wasted: { refused: 0, timedOut: 0, other: 0 } });
+    // in the gap a heartbeat meets silence, not an RST: its reply times out and the reconnect's SYNs go unanswered until the takeover
+    const dead = gap.trace.filter((e) => e.type === 'link.dead');
+    const timedOut = dead.filter((e) => String(e.reason).startsWith('heartbeat timeout'));
+    expect(timedOut.length).toBeGreaterThan(5);
+    expect(timedOut.every((e) => e.t > 65_000 && e.t < 75_000)).toBe(true);
+    expect(dead.filter((e) => e.reason === 'ECONNRESET').every((e) => e.t > 70_000)).toBe(true);
+    expect(Math.min(...m!.backMs)).toBeGreaterThan(10_000);
+    // without a gap every member finds the standby at its own heartbeat, two a second; with one they pile up at the takeover
+    expect(Math.min(...m0!.backMs)).toBeLessThan(1_000);
+    expect(m0!.peakReconnects).toBe(2);
+    expect(m!.peakReconnects).toBe(10);
+  });
+
   it('gives every NAT a public address of its own, 100,000 of them distinct', () => {
     expect([natAddress(0), natAddress(65_535)]).toEqual(['198.18.0.1', '198.19.0.0']);
     expect(new Set(Array.from({ length: 100_000 }, (_, i) => natAddress(i))).size).toBe(100_000);

@@ -69,16 +69,23 @@ export async function playFleet(w: World, scenario: FleetScenario, options: Flee
     w.trace.sink('fleet', 'nat.flushed', { nats: nats.length, mappings: nats.reduce((n, nat) => n + nat.mappings, 0) });
     for (const nat of nats) nat.flush();
   };
-  const failover = async () => {
+  const failover = async (gapMs: number) => {
     if (!places) throw new FlatlineError('FLATLINE_ERR_SCENARIO', 'failover moves an address of the simulated network; this fleet runs on kernel sockets (drop network.substrate "kernel" or --network kernel)');
-    w.trace.sink('fleet', 'server.failover', { servers: servers.size });
-    // The standby takes the address with none of the primary's state: its kernel knows no
-    // connection (each member's next packet meets an RST) and its servers start afresh, at once.
-    places.serverHost.forget();
-    for (const server of servers.values()) {
-      await server.stop('crash');
-      await server.start();
-    }
+    const { serverHost } = places;
+    w.trace.sink('fleet', 'server.failover', { servers: servers.size, gapMs });
+    // The primary dies with its state; the standby takes the address with none of it: its kernel
+    // knows no connection (each member's next packet meets an RST) and its servers start afresh.
+    serverHost.forget();
+    for (const server of servers.values()) await server.stop('crash');
+    const takeOver = async () => {
+      serverHost.goUnanswered(false);
+      for (const server of servers.values()) await server.start();
+      w.trace.sink('fleet', 'server.takeover', { servers: servers.size });
+    };
+    if (gapMs === 0) return takeOver();
+    // Until the takeover no machine owns the address: packets to it vanish, SYNs are sent again on their timer.
+    serverHost.goUnanswered(true);
+    w.clock.setTimeout(() => takeOver().catch((err: Error) => w.abort(err)), gapMs);
   };
   const targets: FleetTargets = { members, clients, servers: [...servers.values()], rng: w.rng.fork('fleet'), partition, flushNats, failover };
   await playTimeline(w, scenario.timeline, (step) => applyFleetStep(w, step, targets));

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import type { ClientAdapter } from '../clients/adapter.ts';
 import { shareMembers, type FleetMember } from '../fleet/members.ts';
 import { shareSchema } from '../fleet/schema.ts';
-import { count, duration, positiveDuration, strict, tagged, timerDuration, word } from '../schema/kit.ts';
+import { count, duration, positiveDuration, strict, tagged, timerDelay, timerDuration, word } from '../schema/kit.ts';
 import { FlatlineError } from '../util/errors.ts';
 import type { ReferenceServer } from '../servers/server.ts';
 import { toMs } from '../util/duration.ts';
@@ -30,9 +30,10 @@ export const fleetStepSchema = tagged(
     /**
      * The address the fleet dials moves to a hot standby (a load balancer's or VRRP's failover):
      * the standby knows none of the connections, so each member learns of it from the RST its next
-     * packet meets, and reconnects to the standby (simulated network only).
+     * packet meets, and reconnects to the standby (simulated network only). `gap`: the standby takes
+     * the address over only that long after the primary died; until then nothing answers at it.
      */
-    strict({ at, do: v.literal('failover') }, 'a failover step'),
+    strict({ at, do: v.literal('failover'), gap: v.optional(timerDelay) }, 'a failover step'),
     /** Every server says goodbye to its connections one by one over `over`, and keeps accepting. */
     strict({ at, do: v.literal('drain-server'), over: timerDuration }, 'a drain-server step'),
     /** The share's paths to and from the servers go silent both ways (simulated network only), until a heal step. */
@@ -55,8 +56,8 @@ export interface FleetTargets {
   partition(member: FleetMember, down: boolean): void;
   /** Every NAT the members stand behind forgets its mappings. */
   flushNats(): void;
-  /** The servers' address moves to a standby with no state. */
-  failover(): Promise<void>;
+  /** The servers' address moves to a standby with no state, `gapMs` after the primary died. */
+  failover(gapMs: number): Promise<void>;
 }
 
 export async function applyFleetStep(world: World, step: FleetStep, targets: FleetTargets): Promise<void> {
@@ -97,6 +98,6 @@ export async function applyFleetStep(world: World, step: FleetStep, targets: Fle
     case 'nat-flush':
       return targets.flushNats();
     case 'failover':
-      return targets.failover();
+      return targets.failover(toMs(step.gap ?? 0, 'failover.gap'));
   }
 }

@@ -31,6 +31,7 @@ describe('a fleet scenario that is wrong says what and where', () => {
     expect(messageOf({})).toBe('accepted');
     expect(messageOf(fleet({ subject: undefined, mix: { tcp: 0.7, ws: 0.2, mqttjs: 0.1 } }))).toBe('accepted');
     expect(messageOf({ server: { capacity: { acceptsPerSecond: 12.5, handshake: '5ms', backlog: 4096 } } })).toBe('accepted');
+    expect(messageOf({ timeline: [{ at: 0, do: 'connect' }, { at: '4m', do: 'failover', gap: '1m' }] })).toBe('accepted');
     expect(messageOf({ fleet: { ...base.fleet, nats: 100 }, network: { nat: 'carrier-grade' }, timeline: [...base.timeline, { at: '2m', do: 'nat-flush' }] })).toBe('accepted');
   });
 
@@ -65,6 +66,8 @@ describe('a fleet scenario that is wrong says what and where', () => {
     ['no accepts at all', { server: { capacity: { acceptsPerSecond: 0 } } }, 'server.capacity.acceptsPerSecond: must be a number of connections a second from 1 to 1000000 (got 0)'],
     ['a handshake of no time', { server: { capacity: { handshake: '0ms' } } }, 'server.capacity.handshake: must be longer than 0'],
     ['a misspelt capacity field', { server: { capacity: { acceptPerSecond: 100 } } }, 'server.capacity.acceptPerSecond: unknown field; did you mean "acceptsPerSecond"?'],
+    ['a takeover after the horizon', { timeline: [{ at: 0, do: 'connect' }, { at: '4m', do: 'failover', gap: '2m' }] }, 'timeline[1].gap: the standby would take over at 6m, after the horizon "5m"; shorten the gap or extend the horizon'],
+    ['a takeover gap that is no time', { timeline: [{ at: '1m', do: 'failover', gap: 'soon' }] }, 'timeline[0].gap: must be a duration like "3m"'],
   ])('%s', (_, patch, message) => {
     expect(messageOf(patch)).toContain(`${FILE}: scenario "storm": ${message}`);
   });

@@ -1,6 +1,6 @@
 import { fleetKinds, shareProblem } from '../fleet/members.ts';
 import { parseOrThrow } from '../schema/issues.ts';
-import { toMs } from '../util/duration.ts';
+import { formatMs, toMs } from '../util/duration.ts';
 import { FlatlineError } from '../util/errors.ts';
 import { SINGLE_CLIENT_CHECKS } from './judge.ts';
 import { scenarioSchema, type FleetScenario, type Scenario } from './scenario.ts';
@@ -57,8 +57,11 @@ function validateFleet(scenario: FleetScenario, bad: (what: string) => Error, ch
   if (nat !== undefined && perNat > NAT_PUBLIC_PORTS) {
     throw bad(`fleet.nats: ${perNat} members behind one NAT is more than its ${NAT_PUBLIC_PORTS} public ports hold, one connection each; give fleet.nats at least ${Math.ceil(fleet.size / NAT_PUBLIC_PORTS)}`);
   }
+  const horizon = toMs(scenario.horizon);
   scenario.timeline.forEach((step, i) => {
     if (step.do === 'nat-flush' && nat === undefined) throw bad(`timeline[${i}]: nat-flush needs NATs to flush; give the fleet network.nat`);
+    const takeover = step.do === 'failover' ? toMs(step.at) + toMs(step.gap ?? 0) : 0;
+    if (takeover > horizon) throw bad(`timeline[${i}].gap: the standby would take over at ${formatMs(takeover)}, after the horizon ${JSON.stringify(scenario.horizon)}; shorten the gap or extend the horizon`);
   });
   const kinds = fleetKinds(fleet);
   scenario.checks.forEach((check, i) => {

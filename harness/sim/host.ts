@@ -41,6 +41,8 @@ export class Host implements TcpHost, SimNode {
   private readonly closedDoors = new Map<number, DoorMode>();
   /** Listening ports whose server takes on connections no faster than its capacity. */
   private readonly acceptQueues = new Map<number, AcceptQueue>();
+  /** Nothing answers at this address for now (a virtual IP between a failover and its takeover). */
+  private unanswered = false;
 
   constructor(
     readonly name: string,
@@ -120,6 +122,14 @@ export class Host implements TcpHost, SimNode {
     this.closedDoors.delete(port);
   }
 
+  /**
+   * While `on`, every segment that reaches the host vanishes with no answer, neither RST nor ACK:
+   * the address of a dead primary before its standby takes it over, when no machine owns it.
+   */
+  goUnanswered(on: boolean): void {
+    this.unanswered = on;
+  }
+
   /** Kills every connection on local `port` at once (`ss -K sport = :port`): each peer gets an RST. */
   abortConnections(port: number): number {
     const victims = [...this.connections.values()].filter((c) => c.local.port === port);
@@ -139,6 +149,7 @@ export class Host implements TcpHost, SimNode {
 
   /** A segment addressed to this host arrived. */
   receive(seg: Segment): void {
+    if (this.unanswered) return;
     const conn = this.connections.get(seg.dst, seg.dport, seg.src, seg.sport);
     // Only a SYN can end a TIME_WAIT (yieldsTo): no listener lookup for the other packets.
     if (conn && !(seg.syn && this.listenerFor(seg.dst, seg.dport) && conn.yieldsTo(seg))) return conn.receive(seg);
