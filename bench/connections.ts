@@ -19,7 +19,7 @@ import { FaultNetwork } from '../harness/net/network.ts';
 import { noTrace } from '../harness/trace/trace.ts';
 import { Rng } from '../harness/util/rng.ts';
 import { startProxyProcess } from './proxy-process.ts';
-import { processCpuMs, untilIdle } from './process-cpu.ts';
+import { processCpuSince, untilIdle } from './process-cpu.ts';
 import { connectEchoClose, startEchoProcess, startPipeProxyProcess, startServer } from './tcp.ts';
 
 export interface ConnectionsResult {
@@ -39,8 +39,8 @@ export interface ConnectionTarget {
   settled: () => Promise<unknown>;
   /** Through flatline's proxy (the targets are its), or a row for comparison. */
   judged: boolean;
-  /** CPU ms used so far by the proxy's process, when it is not this one. */
-  proxyProcessCpuMs?: () => number | undefined;
+  /** Starts measuring the CPU of the proxy's process, when it is not this one. */
+  proxyProcessCpu?: () => () => number | undefined;
 }
 
 /** What the rows' labels mean. */
@@ -48,16 +48,14 @@ export const CONNECTIONS_LEGEND = 'here: in this process, with the clients; own:
 
 /** `n` connections at once to a target. */
 export async function concurrentConnections(target: ConnectionTarget, n: number): Promise<ConnectionsResult> {
-  const proxyCpuBefore = target.proxyProcessCpuMs?.();
+  const proxyCpu = target.proxyProcessCpu?.();
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const each = await Promise.all(Array.from({ length: n }, () => connectEchoClose(target.port)));
   const wallMs = performance.now() - started;
   await target.settled();
   const cpu = process.cpuUsage(cpuBefore);
-  const proxyCpuAfter = target.proxyProcessCpuMs?.();
-  const proxyProcessCpuMs = proxyCpuBefore === undefined || proxyCpuAfter === undefined ? undefined : proxyCpuAfter - proxyCpuBefore;
-  return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, proxyProcessCpuMs, each: each.sort((a, b) => a - b) };
+  return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, proxyProcessCpuMs: proxyCpu?.(), each: each.sort((a, b) => a - b) };
 }
 
 /** CPU ms per 1,000 connections. */
@@ -84,7 +82,7 @@ export async function connectionTargets(network: FaultNetwork): Promise<{ target
   const ownProxy = await network.create({ name: 'connections-own', upstream: `127.0.0.1:${own.port}` });
   const proxyProcess = await startProxyProcess(own.port);
   const pipeProxy = await startPipeProxyProcess(own.port);
-  const inItsOwnProcess = (pid: number) => ({ settled: () => untilIdle(pid), proxyProcessCpuMs: () => processCpuMs(pid) });
+  const inItsOwnProcess = (pid: number) => ({ settled: () => untilIdle(pid), proxyProcessCpu: () => processCpuSince(pid) });
   return {
     targets: [
       { label: 'direct, echo here', judged: false, port: here.port, settled: () => here.idle() },

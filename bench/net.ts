@@ -8,7 +8,7 @@ import { Rng } from '../harness/util/rng.ts';
 import { CONNECTIONS_LEGEND, concurrentConnections, connectionTargets, cpuCells } from './connections.ts';
 import { startProxyProcess } from './proxy-process.ts';
 import { fmt, heading, percentile, row } from './support.ts';
-import { processCpuMs } from './process-cpu.ts';
+import { processCpuSince } from './process-cpu.ts';
 import { connect, echoOnce, startPipeProxyProcess, startServer } from './tcp.ts';
 
 const GIB = 1024 ** 3;
@@ -166,16 +166,14 @@ async function roundTrips(target: RoundTripTarget, labels: string[]): Promise<Ro
   for (const label of labels) {
     const times: number[] = [];
     const cpuBefore = process.cpuUsage();
-    const proxyBefore = target.pid === undefined ? undefined : processCpuMs(target.pid);
+    const proxyCpu = target.pid === undefined ? undefined : processCpuSince(target.pid);
     for (let i = 0; i < ROUND_TRIPS_PER_PART; i++) {
       const start = performance.now();
       await echoOnce(socket, message);
       times.push(performance.now() - start);
     }
     const cpu = process.cpuUsage(cpuBefore);
-    const proxyAfter = target.pid === undefined ? undefined : processCpuMs(target.pid);
-    const proxyCpuMs = proxyBefore === undefined || proxyAfter === undefined ? undefined : proxyAfter - proxyBefore;
-    parts.push({ label, times: times.sort((a, b) => a - b), cpuHereMs: (cpu.user + cpu.system) / 1000, proxyCpuMs });
+    parts.push({ label, times: times.sort((a, b) => a - b), cpuHereMs: (cpu.user + cpu.system) / 1000, proxyCpuMs: proxyCpu?.() });
   }
   socket.destroy();
   return parts;

@@ -29,6 +29,15 @@ export function processCpuMs(pid: number): number | undefined {
   return ns / 1e6;
 }
 
+/** Starts measuring a process's CPU: the function returns the ms it has used since (undefined without /proc). */
+export function processCpuSince(pid: number): () => number | undefined {
+  const before = processCpuMs(pid);
+  return () => {
+    const after = processCpuMs(pid);
+    return before === undefined || after === undefined ? undefined : after - before;
+  };
+}
+
 /**
  * Resolves once a process has gone idle (it has finished closing what the clients closed): a
  * sample that adds less than IDLE_CPU_MS. Without /proc, after one sample's wait.
