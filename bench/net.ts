@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { RealClock } from '../harness/clock/real-clock.ts';
 import { LISTEN_BACKLOG } from '../harness/net/backlog.ts';
 import { LINK_BUFFER_BYTES } from '../harness/net/link.ts';
@@ -223,3 +224,6 @@ async function push(port: number, bytes: number, stuckMs: number): Promise<{ too
   socket.destroy();
   return { took, ms };
 }
+
+// run alone (`npx tsx bench/net.ts`), only the proxy's section of `npm run bench`
+if (process.argv[1] === fileURLToPath(import.meta.url)) await benchProxy();
