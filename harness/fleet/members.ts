@@ -54,6 +54,11 @@ function shareCount(size: number, share: string): number {
   return Math.round((Number(share.slice(0, -1)) / 100) * size);
 }
 
+/** How many members `share` names: a percentage of the fleet, or the members of a kind of its mix. */
+export function shareSize(spec: FleetSpec, share: ShareSpec): number {
+  return share.endsWith('%') ? shareCount(spec.size, share) : fleetMembers(spec).filter((m) => m.kind === share).length;
+}
+
 /**
  * The members `share` names. A percentage is a seeded choice made once per share and fleet: every
  * step with "10%" acts on the same tenth, and the choice is independent of connect order.

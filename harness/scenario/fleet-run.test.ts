@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { fleetMembers, shareMembers } from '../fleet/members.ts';
 import { fleetMetrics, totalWasted } from '../fleet/metrics.ts';
+import { Rng } from '../util/rng.ts';
 import { backoffBounds, resolveBackoffOptions } from '../policy/backoff.ts';
 import type { TraceEvent } from '../trace/trace.ts';
 import { memberAddress, natAddress } from './fleet-topology.ts';
@@ -133,6 +135,47 @@ describe('a fleet through a server restart', () => {
     expect(linux.trace.filter((e) => e.type === 'link.dead')).toHaveLength(0);
     expect(linux.verdicts[0]).toMatchObject({ status: 'error' });
     expect(linux.verdicts[0]!.summary).toContain('no member of the fleet lost its connection');
+  });
+
+  it('a share behind NATs of its own: a flush breaks exactly its members, the same seeded members a step\'s share names; the rest talk to the server direct', async () => {
+    const fleet = { size: 60, subject: { kind: 'tcp' as const, options: { heartbeat: { interval: '30s', timeout: '5s' } } }, connect: { spread: '30s' } };
+    const result = await runFlatline({
+      name: 'half behind carrier NATs',
+      fleet,
+      network: { behind: [{ share: '50%', nat: 'carrier-grade', nats: 2 }] },
+      timeline: [
+        { at: 0, do: 'connect' },
+        { at: '2m', do: 'nat-flush' },
+      ],
+      checks: [{ check: 'herd', after: '2m', back100: '<= 31s' }],
+      horizon: '4m',
+    });
+    expect(result.verdicts[0]).toMatchObject({ status: 'pass', measured: { affected: 30, back: 30, refused: 0, timedOut: 0 } });
+    expect(result.trace.filter((e) => e.type === 'fleet.nats.placed')).toMatchObject([{ count: 2, share: '50%', members: 30, profile: 'carrier-grade' }]);
+    const half = shareMembers(fleetMembers(fleet), '50%', new Rng(1).fork('fleet')).map((m) => m.name);
+    const dead = result.trace.filter((e) => e.type === 'link.dead').map((e) => e.source.replace('client:', ''));
+    expect(dead.sort()).toEqual(half.sort());
+    // the share's 30 members split over its two NATs; nobody else's connection went through one
+    const mapped = result.trace.filter((e) => e.type === 'nat.mapping.created' && e.t < 120_000);
+    expect(['nat:fleet-nat-50%-0', 'nat:fleet-nat-50%-1'].map((nat) => mapped.filter((e) => e.source === nat).length)).toEqual([15, 15]);
+  });
+
+  it('a mix with one kind behind carrier-grade NATs and the rest behind Linux conntrack: a flush breaks that kind alone', async () => {
+    const result = await runFlatline({
+      name: 'ws behind carrier NATs',
+      fleet: { size: 40, mix: { tcp: 0.5, ws: 0.5 }, connect: { spread: '30s' } },
+      network: { nat: 'linux-conntrack', behind: [{ share: 'ws', nat: 'carrier-grade' }] },
+      timeline: [
+        { at: 0, do: 'connect' },
+        { at: '2m', do: 'nat-flush' },
+      ],
+      // the mix's default heartbeat is every 3 minutes: every ws member has sent one by 5m
+      checks: [{ check: 'herd', subject: 'ws', after: '2m' }],
+      horizon: '6m',
+    });
+    expect(result.verdicts[0]).toMatchObject({ status: 'pass', measured: { affected: 20, back: 20 } });
+    expect(result.trace.filter((e) => e.type === 'fleet.nats.placed').map((e) => [e.profile, e.share, e.count])).toEqual([['linux-conntrack', undefined, 1], ['carrier-grade', 'ws', 1]]);
+    expect(new Set(result.trace.filter((e) => e.type === 'link.dead').map((e) => e.source.split('-')[0]))).toEqual(new Set(['client:ws']));
   });
 
   it('a drain closes the connections one by one over its window: the fleet comes back at the drain\'s pace, not in a spike', async () => {

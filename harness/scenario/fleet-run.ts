@@ -6,7 +6,7 @@ import { FlatlineError } from '../util/errors.ts';
 import { applyFleetStep, type FleetTargets } from './fleet-steps.ts';
 import type { FleetRoster } from './judge.ts';
 import type { FleetScenario } from './scenario.ts';
-import { placeFleet, SERVER_ADDRESS } from './fleet-topology.ts';
+import { natGroups, placeFleet, SERVER_ADDRESS } from './fleet-topology.ts';
 import { natProblems } from './validate.ts';
 import { findSubject } from './subjects.ts';
 import { playTimeline } from './timeline.ts';
@@ -33,11 +33,14 @@ export async function playFleet(w: World, scenario: FleetScenario, options: Flee
   const servers = new Map<string, ReferenceServer>();
   const { capacity, ...serverOptions } = scenario.server ?? {};
   const nat = scenario.network?.nat;
-  if (!w.sim && (capacity || nat !== undefined)) {
-    const field = capacity ? "server.capacity models the server's accept queue" : 'network.nat puts the members behind NATs';
+  const behind = scenario.network?.behind;
+  if (!w.sim && (capacity || nat !== undefined || behind)) {
+    const field = capacity ? "server.capacity models the server's accept queue" : `${behind ? 'network.behind' : 'network.nat'} puts the members behind NATs`;
     throw new FlatlineError('FLATLINE_ERR_SCENARIO', `${field} on the simulated network; this fleet runs on kernel sockets (drop network.substrate "kernel" or --network kernel)`);
   }
-  const places = w.sim && natProblems(() => placeFleet(w.sim!, members, nat, scenario.fleet.nats ?? 1, w.trace.sink, w.rng), 'network.nat');
+  const shares = w.rng.fork('fleet');
+  const groups = natGroups(scenario.network, scenario.fleet.nats ?? 1, members, shares);
+  const places = w.sim && natProblems(() => placeFleet(w.sim!, members, groups, w.trace.sink, w.rng), 'network.nat');
   for (const kind of kinds) {
     const subject = findSubject(kind);
     const promises = subject.promises(kind === scenario.fleet.subject?.kind ? (scenario.fleet.subject.options ?? {}) : {});
@@ -65,7 +68,7 @@ export async function playFleet(w: World, scenario: FleetScenario, options: Flee
   };
   const flushNats = () => {
     const nats = places?.nats ?? [];
-    if (nats.length === 0) throw new FlatlineError('FLATLINE_ERR_SCENARIO', 'nat-flush: the fleet stands behind no NAT; give it network.nat');
+    if (nats.length === 0) throw new FlatlineError('FLATLINE_ERR_SCENARIO', 'nat-flush: the fleet stands behind no NAT; give it network.nat or network.behind');
     w.trace.sink('fleet', 'nat.flushed', { nats: nats.length, mappings: nats.reduce((n, nat) => n + nat.mappings, 0) });
     for (const nat of nats) nat.flush();
   };
@@ -87,7 +90,7 @@ export async function playFleet(w: World, scenario: FleetScenario, options: Flee
     serverHost.goUnanswered(true);
     w.clock.setTimeout(() => takeOver().catch((err: Error) => w.abort(err)), gapMs);
   };
-  const targets: FleetTargets = { members, clients, servers: [...servers.values()], rng: w.rng.fork('fleet'), partition, flushNats, failover };
+  const targets: FleetTargets = { members, clients, servers: [...servers.values()], rng: shares, partition, flushNats, failover };
   await playTimeline(w, scenario.timeline, (step) => applyFleetStep(w, step, targets));
   return { roster: new Map(members.map((m) => [m.name, m.kind])) };
 }

@@ -1,4 +1,4 @@
-import type { FleetMember } from '../fleet/members.ts';
+import { shareMembers, type FleetMember } from '../fleet/members.ts';
 import type { Host } from '../sim/host.ts';
 import { NAT_PUBLIC_PORTS, type Nat } from '../sim/nat.ts';
 import { EPHEMERAL_PORT_FIRST } from '../sim/tcp/constants.ts';
@@ -7,6 +7,7 @@ import type { SimNode } from '../sim/node.ts';
 import type { SimNetwork } from '../sim/network.ts';
 import type { TraceSink } from '../trace/trace.ts';
 import { natConfigFor, type NatSpec } from './nat-spec.ts';
+import type { FleetNetworkSpec } from './scenario.ts';
 
 /**
  * On the simulated network a fleet's servers stand on a host of their own, as in a real
@@ -39,25 +40,56 @@ export interface FleetPlaces {
   hopOf(member: FleetMember): SimNode;
 }
 
+/** Members that stand behind NATs of one kind: a share of the fleet, or the members in no share. */
+export interface NatGroup {
+  /** The share, which names its NATs ("fleet-nat-mqttjs-0"); none for the members behind network.nat. */
+  share?: string;
+  nat: NatSpec;
+  count: number;
+  members: readonly FleetMember[];
+}
+
 /**
- * Puts the servers on their host and every member on a host of its own. With a NAT spec, the
- * members stand behind `natCount` NATs of that kind, member i behind NAT i mod natCount (a
- * carrier's gateways, or with one NAT per member, every device behind its home router).
+ * Who stands behind which NATs: the members in no share of `network.behind` behind network.nat's
+ * `natCount` NATs, then each share behind its own. A percentage share is the same seeded members as
+ * a step's share drawn from `rng`; a member two shares name stands behind the first.
  */
-export function placeFleet(sim: SimNetwork, members: readonly FleetMember[], nat: NatSpec | undefined, natCount: number, trace: TraceSink, rng: Rng): FleetPlaces {
+export function natGroups(network: FleetNetworkSpec | undefined, natCount: number, members: readonly FleetMember[], rng: Rng): NatGroup[] {
+  const placed = new Set<string>();
+  const shares = (network?.behind ?? []).map((b) => {
+    const own = shareMembers(members, b.share, rng).filter((m) => !placed.has(m.name));
+    for (const m of own) placed.add(m.name);
+    return { share: b.share, nat: b.nat, count: b.nats ?? 1, members: own };
+  });
+  const rest = network?.nat === undefined ? [] : [{ nat: network.nat, count: natCount, members: members.filter((m) => !placed.has(m.name)) }];
+  return [...rest, ...shares];
+}
+
+/**
+ * Puts the servers on their host and every member on a host of its own, each group's members behind
+ * its NATs, the j-th of a group behind its NAT j mod count (a carrier's gateways, or with one NAT per
+ * member, every device behind its home router); the members of no group talk to the servers direct.
+ */
+export function placeFleet(sim: SimNetwork, members: readonly FleetMember[], groups: readonly NatGroup[], trace: TraceSink, rng: Rng): FleetPlaces {
   const serverHost = sim.addHost('servers', SERVER_ADDRESS);
-  const config = nat === undefined ? undefined : natConfigFor(nat);
-  const nats = config ? Array.from({ length: natCount }, (_, i) => sim.addNat(`fleet-nat-${i}`, natAddress(i), config)) : [];
-  if (config) trace('fleet', 'fleet.nats.placed', { count: nats.length, ...(typeof nat === 'string' && { profile: nat }), ...config });
-  const natOf = (member: FleetMember) => (nats.length > 0 ? nats[member.index % nats.length] : undefined);
+  const nats: Nat[] = [];
+  const natOf = new Map<string, Nat>();
+  for (const group of groups) {
+    const config = natConfigFor(group.nat);
+    const name = group.share === undefined ? 'fleet-nat' : `fleet-nat-${group.share}`;
+    const own = Array.from({ length: group.count }, (_, i) => sim.addNat(`${name}-${i}`, natAddress(nats.length + i), config));
+    trace('fleet', 'fleet.nats.placed', { count: own.length, ...(group.share !== undefined && { share: group.share, members: group.members.length }), ...(typeof group.nat === 'string' && { profile: group.nat }), ...config });
+    group.members.forEach((m, j) => natOf.set(m.name, own[j % own.length]!));
+    nats.push(...own);
+  }
   const hosts = new Map<string, Host>();
   // Behind a shared NAT, hosts that all counted their ports from 32768 would all ask it for the same
   // public port, which Linux's hashed port choice makes rare: each starts somewhere of its own.
   const ports = rng.fork('fleet:ports');
   for (const member of members) {
-    const behind = natOf(member);
+    const behind = natOf.get(member.name);
     const firstPort = behind ? EPHEMERAL_PORT_FIRST + ports.int(0, NAT_PUBLIC_PORTS - 1) : undefined;
     hosts.set(member.name, sim.addHost(`client-${member.index}`, memberAddress(member.index), { behind, firstPort }));
   }
-  return { serverHost, hosts, nats, hopOf: (member) => natOf(member) ?? serverHost };
+  return { serverHost, hosts, nats, hopOf: (member) => natOf.get(member.name) ?? serverHost };
 }

@@ -6,7 +6,7 @@ import { checkSchema } from './judge.ts';
 import { natSpecSchema } from './nat-spec.ts';
 import { stepSchema } from './steps.ts';
 import { fleetStepSchema } from './fleet-steps.ts';
-import { fleetSchema } from '../fleet/schema.ts';
+import { FLEET_MAX, fleetSchema, shareSchema } from '../fleet/schema.ts';
 import { capacitySchema } from '../fleet/capacity.ts';
 import { NETWORK_SUBSTRATES } from './substrate.ts';
 import { timeLimitSchema } from './time-limit.ts';
@@ -53,6 +53,33 @@ export const networkSchema = strict(
 );
 export type NetworkSpec = v.InferInput<typeof networkSchema>;
 
+/**
+ * A fleet's network: besides `nat` (with `fleet.nats`, for the members in no share below), shares
+ * of the fleet behind NATs of their own kind: `behind: [{ share: 'mqttjs', nat: 'carrier-grade', nats: 2 }]`.
+ */
+export const fleetNetworkSchema = strict(
+  {
+    ...networkSchema.entries,
+    behind: v.optional(
+      v.array(
+        strict(
+          {
+            /** A percentage (the same seeded members as a step's share) or a subject kind of the mix. */
+            share: shareSchema,
+            nat: natSpecSchema,
+            /** How many NATs of that kind the share stands behind, its member j behind NAT j mod nats (default 1). */
+            nats: v.optional(count('NATs', { min: 1, max: FLEET_MAX })),
+          },
+          'a share behind NATs of its own',
+        ),
+        'must be a list of shares behind NATs, like [{ share: "30%", nat: "carrier-grade" }]',
+      ),
+    ),
+  },
+  "a fleet's network",
+);
+export type FleetNetworkSpec = v.InferInput<typeof fleetNetworkSchema>;
+
 /** Which client to drive: the kind is checked against the registry, the options against that subject's schema. */
 const subjectShape = strict({ kind: text('a subject kind'), options: v.optional(v.record(v.string(), v.unknown(), 'must be the subject\'s options, an object')) }, 'a subject');
 
@@ -96,7 +123,7 @@ export const singleScenarioSchema = strict({ ...head, subject: subjectShape, ser
  * A fleet scenario: `fleet` instead of `subject`, many clients of one kind or a mix talking
  * straight to the server (no proxy), steps that address the whole fleet or a share of it.
  */
-export const fleetScenarioSchema = strict({ ...head, fleet: fleetSchema, server: v.optional(fleetServerSchema), ...network, timeline: timeline(fleetStepSchema), ...judged }, 'a fleet scenario');
+export const fleetScenarioSchema = strict({ ...head, fleet: fleetSchema, server: v.optional(fleetServerSchema), network: v.optional(fleetNetworkSchema), timeline: timeline(fleetStepSchema), ...judged }, 'a fleet scenario');
 
 /** Either shape, told apart by `fleet`. */
 export const scenarioSchema = v.lazy((input) => (input !== null && typeof input === 'object' && 'fleet' in input ? fleetScenarioSchema : singleScenarioSchema));

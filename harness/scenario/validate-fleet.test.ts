@@ -32,6 +32,7 @@ describe('a fleet scenario that is wrong says what and where', () => {
     expect(messageOf(fleet({ subject: undefined, mix: { tcp: 0.7, ws: 0.2, mqttjs: 0.1 } }))).toBe('accepted');
     expect(messageOf({ server: { capacity: { acceptsPerSecond: 12.5, handshake: '5ms', backlog: 4096 } } })).toBe('accepted');
     expect(messageOf({ timeline: [{ at: 0, do: 'connect' }, { at: '4m', do: 'failover', gap: '1m' }] })).toBe('accepted');
+    expect(messageOf({ network: { behind: [{ share: '30%', nat: 'carrier-grade', nats: 2 }] }, timeline: [...base.timeline, { at: '2m', do: 'nat-flush' }] })).toBe('accepted');
     expect(messageOf({ fleet: { ...base.fleet, nats: 100 }, network: { nat: 'carrier-grade' }, timeline: [...base.timeline, { at: '2m', do: 'nat-flush' }] })).toBe('accepted');
   });
 
@@ -66,6 +67,12 @@ describe('a fleet scenario that is wrong says what and where', () => {
     ['no accepts at all', { server: { capacity: { acceptsPerSecond: 0 } } }, 'server.capacity.acceptsPerSecond: must be a number of connections a second from 1 to 1000000 (got 0)'],
     ['a handshake of no time', { server: { capacity: { handshake: '0ms' } } }, 'server.capacity.handshake: must be longer than 0'],
     ['a misspelt capacity field', { server: { capacity: { acceptPerSecond: 100 } } }, 'server.capacity.acceptPerSecond: unknown field; did you mean "acceptsPerSecond"?'],
+    ['a share behind NATs that the fleet lacks', { network: { behind: [{ share: 'ws', nat: 'carrier-grade' }] } }, 'network.behind[0].share: "ws" is neither a percentage like "10%" nor a subject kind of this fleet (tcp)'],
+    ['a share behind NATs twice', { network: { behind: [{ share: '10%', nat: 'carrier-grade' }, { share: '10%', nat: 'linux-conntrack' }] } }, 'network.behind[1].share: "10%" stands behind NATs already (network.behind[0]); give each share once'],
+    ['a share behind a NAT that does not exist', { network: { behind: [{ share: '10%', nat: 'carier-grade' }] } }, 'network.behind[0].nat: "carier-grade" is not a NAT profile'],
+    ['a share behind a NAT of contradictory settings', { network: { behind: [{ share: '10%', nat: { loose: true } }] } }, 'network.behind[0].nat'],
+    ['a share too big for its NAT', { fleet: { ...base.fleet, size: 60_000 }, network: { behind: [{ share: '50%', nat: 'carrier-grade' }] } }, 'network.behind[0].nats: 30000 members behind one NAT is more than its 28232 public ports hold, one connection each; give nats at least 2'],
+    ['a share behind no NAT at all', { network: { behind: [{ share: '10%', nat: 'carrier-grade', nats: 0 }] } }, 'network.behind[0].nats: must be a whole number of NATs from 1 to 100000 (got 0)'],
     ['a takeover after the horizon', { timeline: [{ at: 0, do: 'connect' }, { at: '4m', do: 'failover', gap: '2m' }] }, 'timeline[1].gap: the standby would take over at 6m, after the horizon "5m"; shorten the gap or extend the horizon'],
     ['a takeover gap that is no time', { timeline: [{ at: '1m', do: 'failover', gap: 'soon' }] }, 'timeline[0].gap: must be a duration like "3m"'],
   ])('%s', (_, patch, message) => {

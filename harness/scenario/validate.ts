@@ -1,4 +1,4 @@
-import { fleetKinds, shareProblem } from '../fleet/members.ts';
+import { fleetKinds, shareProblem, shareSize } from '../fleet/members.ts';
 import { parseOrThrow } from '../schema/issues.ts';
 import { formatMs, toMs } from '../util/duration.ts';
 import { FlatlineError } from '../util/errors.ts';
@@ -58,8 +58,23 @@ function validateFleet(scenario: FleetScenario, bad: (what: string) => Error, ch
     throw bad(`fleet.nats: ${perNat} members behind one NAT is more than its ${NAT_PUBLIC_PORTS} public ports hold, one connection each; give fleet.nats at least ${Math.ceil(fleet.size / NAT_PUBLIC_PORTS)}`);
   }
   const horizon = toMs(scenario.horizon);
+  const behind = scenario.network?.behind ?? [];
+  behind.forEach((b, i) => {
+    const where = `network.behind[${i}]`;
+    const problem = shareProblem(fleet, b.share);
+    if (problem) throw bad(`${where}.share: ${problem}`);
+    if (behind.findIndex((other) => other.share === b.share) < i) throw bad(`${where}.share: ${JSON.stringify(b.share)} stands behind NATs already (network.behind[${behind.findIndex((other) => other.share === b.share)}]); give each share once`);
+    try {
+      checkNatSpec(b.nat);
+    } catch (err) {
+      if (err instanceof NatSpecProblem) throw bad(err.message.replace(/^network\.nat/, `${where}.nat`));
+      throw err;
+    }
+    const perShareNat = Math.ceil(shareSize(fleet, b.share) / (b.nats ?? 1));
+    if (perShareNat > NAT_PUBLIC_PORTS) throw bad(`${where}.nats: ${perShareNat} members behind one NAT is more than its ${NAT_PUBLIC_PORTS} public ports hold, one connection each; give nats at least ${Math.ceil(shareSize(fleet, b.share) / NAT_PUBLIC_PORTS)}`);
+  });
   scenario.timeline.forEach((step, i) => {
-    if (step.do === 'nat-flush' && nat === undefined) throw bad(`timeline[${i}]: nat-flush needs NATs to flush; give the fleet network.nat`);
+    if (step.do === 'nat-flush' && nat === undefined && behind.length === 0) throw bad(`timeline[${i}]: nat-flush needs NATs to flush; give the fleet network.nat or network.behind`);
     const takeover = step.do === 'failover' ? toMs(step.at) + toMs(step.gap ?? 0) : 0;
     if (takeover > horizon) throw bad(`timeline[${i}].gap: the standby would take over at ${formatMs(takeover)}, after the horizon ${JSON.stringify(scenario.horizon)}; shorten the gap or extend the horizon`);
   });
