@@ -22,6 +22,15 @@ const byTime = (events: TraceEvent[]) => events.sort((a, b) => a.t - b.t);
 const names = (...n: string[]) => new Set(n);
 
 describe('fleet metrics', () => {
+  it('take a fleet beyond the size a spread of arguments holds: 200,000 members', () => {
+    const size = 200_000;
+    const trace: TraceEvent[] = [];
+    for (let i = 0; i < size; i++) trace.push({ t: 10_000, source: `client:m${i}`, type: 'link.dead', reason: 'ECONNRESET' });
+    for (let i = 0; i < size; i++) trace.push({ t: 11_000 + (i % 1000), source: `client:m${i}`, type: 'connected', attempt: 1 });
+    const m = fleetMetrics(trace, new Set(Array.from({ length: size }, (_, i) => `m${i}`)), 10_000);
+    expect(m).toMatchObject({ affected: size, back: size, mostReconnects: 1, back100: 1_999 });
+  });
+
   it('count attempts per second from the event, the time back, and the wasted attempts by reason', () => {
     const trace = byTime([...life('a', [10_000, 12_000, 14_500]), ...life('b', [10_000, 12_000, 16_000], 'connect ETIMEDOUT'), ...life('c', [10_500, 13_000])]);
     const m = fleetMetrics(trace, names('a', 'b', 'c'), 10_000);

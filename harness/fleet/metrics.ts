@@ -120,7 +120,8 @@ export function fleetMetrics(events: readonly TraceEvent[], members: ReadonlySet
     back99: quantile(backMs, 0.99),
     back100: backMs.length === affected.length ? (backMs.at(-1) ?? null) : null,
     wasted,
-    mostReconnects: Math.max(0, ...affected.map((l) => l.connections)),
+    // a loop, not Math.max(...): one argument per member overflows the stack beyond about 120,000
+    mostReconnects: affected.reduce((most, l) => Math.max(most, l.connections), 0),
   };
 }
 

@@ -80,7 +80,7 @@ export function placeFleet(sim: SimNetwork, members: readonly FleetMember[], gro
     const own = Array.from({ length: group.count }, (_, i) => sim.addNat(`${name}-${i}`, natAddress(nats.length + i), config));
     trace('fleet', 'fleet.nats.placed', { count: own.length, ...(group.share !== undefined && { share: group.share, members: group.members.length }), ...(typeof group.nat === 'string' && { profile: group.nat }), ...config });
     group.members.forEach((m, j) => natOf.set(m.name, own[j % own.length]!));
-    nats.push(...own);
+    for (const n of own) nats.push(n); // one NAT per member is 100,000: too many arguments for push(...own)
   }
   const hosts = new Map<string, Host>();
   // Behind a shared NAT, hosts that all counted their ports from 32768 would all ask it for the same
