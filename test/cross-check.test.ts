@@ -36,7 +36,7 @@ describe('cross-check: the simulated network and kernel sockets agree', () => {
 // one send, as Prosody does, so both substrates cut its replies alike and every draw falls the same.
 describe('cross-check: the XMPP subjects on a slow link', () => {
   for (const kind of ['xmpp', 'seed-xmppframework'] as const) {
-    it(`${kind}: the same trace, event for event, on both substrates`, { timeout: 120_000 }, async () => {
+    it(`${kind}: the same trace, event for event, on both substrates`, async () => {
       const scenario: Scenario = { name: `${kind} at 2s ± 1s each way for 1h`, subject: { kind }, ...slowButAlive(1) };
       const sim = await runScenario(scenario, { seed: 1, file: 'cross-check', network: 'sim' });
       const kernel = await runScenario(scenario, { seed: 1, file: 'cross-check', network: 'kernel' });

@@ -42,7 +42,7 @@ describe('--baseline', () => {
     const same = await flatline('run', 'test/fixtures/finding.scenario.ts', '--out', out, '--reporter', 'json', '--baseline', path.join(first, 'results.json'), '--fail-on-regression');
     expect(same.code).toBe(0);
     expect(same.out).toMatch(/0 regressed, 0 improved, 0 new, 0 gone, 1 unchanged/);
-  }, 240_000); // four runs, each up to a minute of real time on a loaded machine
+  }, 600_000); // four runs, each over a minute of real time on a loaded machine
 
   it('flatline report compares too, with its own tolerance and diff file', async () => {
     const before = [fakeRun({ scenario: 'a', verdicts: [{ check: 'detection', status: 'pass', summary: '', measured: { detectionMs: 100_000 } }] })];

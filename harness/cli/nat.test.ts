@@ -114,7 +114,7 @@ describe('flatline nat', () => {
       ['cn-mobile-unicom', 'pass', { windowMs: 86_400_000, natTimeoutMs: 300_000 }],
       ['aws-nat-gateway', 'pass', { windowMs: 86_400_000, natTimeoutMs: 350_000 }],
     ]);
-  }, 120_000);
+  });
 
   it('warns about a thin margin instead of a plain yes, and takes networks of its own', async () => {
     const r = await nat('--networks', 'cn-mobile-unicom', '--nat', '10m', '--heartbeat', '4m30s');
@@ -132,7 +132,7 @@ describe('flatline nat', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('Heartbeat 4m, MQTT keepalive 240 (dead at 1.5 x keepalive)\n');
     expect(r.out).toContain('cn-mobile-unicom  5m            yes          1m      6m (silent drop)  kept alive  6m             yes\n');
-  }, 120_000);
+  });
 
   it.each([
     [['--networks', 'cn-mobile-unicom', '--profile', 'aws-alb'], /--networks and --profile are the same option; give one/],

@@ -48,7 +48,7 @@ describe('sharded runs', () => {
     expect(warnings).toEqual([]);
     expect(results).not.toHaveProperty('shard');
     expect(withoutWallTimes(results)).toEqual(withoutWallTimes(whole.results));
-  }, 120_000);
+  });
 
   const plan = ['f#a', 'f#b', 'f#c'];
   const shard = (index: number, runs: RunResult[], over: Partial<ShardedResultsFile> = {}) => ({

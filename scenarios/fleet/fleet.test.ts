@@ -25,7 +25,7 @@ describe('the fleet suite: the same restart storm for every subject', () => {
     expect(libraryStorms.map((s) => toMs(s.timeLimit!))).toEqual([300_000, 300_000, 300_000]);
   });
 
-  it('reconnecting-websocket retries in lock-step: one delay drawn per process, the whole fleet at each instant', { timeout: 120_000 }, async () => {
+  it('reconnecting-websocket retries in lock-step: one delay drawn per process, the whole fleet at each instant', async () => {
     const result = await run(libraryStorm('rws', SIZE));
     // rws's schedule after a loss: min x 1.3^(n-1), with min the one draw made when the module loaded
     const schedule: number[] = [];
@@ -38,7 +38,7 @@ describe('the fleet suite: the same restart storm for every subject', () => {
     expect(result.status).toBe('finding');
   });
 
-  it('mqtt.js knocks once a second in lock-step and comes back within a second of the restart', { timeout: 120_000 }, async () => {
+  it('mqtt.js knocks once a second in lock-step and comes back within a second of the restart', async () => {
     const result = await run(libraryStorm('mqttjs', SIZE));
     const instants = attemptInstants(result.trace);
     expect(instants.every((t) => t % 1000 === 0)).toBe(true);
@@ -49,7 +49,7 @@ describe('the fleet suite: the same restart storm for every subject', () => {
     expect(result.status).toBe('finding');
   });
 
-  it('against a server of 100 accepts/s and a backlog of 128, the herd without jitter times out 545 connects and takes 3m30s, full jitter 1m27s', { timeout: 120_000 }, async () => {
+  it('against a server of 100 accepts/s and a backlog of 128, the herd without jitter times out 545 connects and takes 3m30s, full jitter 1m27s', async () => {
     const [none, full] = [await run(capacityStorm('none')), await run(capacityStorm('full'))];
     expect(none.status).toBe('finding');
     expect(none.verdicts[0]!.measured).toMatchObject({ affected: 1000, back: 1000, mostReconnects: 1, peakReconnects: 100, timedOut: 545, back99: 210_190 });
@@ -59,7 +59,7 @@ describe('the fleet suite: the same restart storm for every subject', () => {
     expect(full.verdicts[0]!.measured.peakReconnects as number).toBeLessThanOrEqual(100);
   });
 
-  it('the reference client herds without jitter and passes the suite’s bounds with each jitter', { timeout: 180_000 }, async () => {
+  it('the reference client herds without jitter and passes the suite’s bounds with each jitter', async () => {
     const none = await run(referenceStorm('none', SIZE));
     expect(none.status).toBe('finding');
     expect(none.verdicts[0]!.measured).toMatchObject({ peakReconnects: SIZE, back: SIZE });

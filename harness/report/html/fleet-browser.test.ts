@@ -62,7 +62,7 @@ if (!chromiumAvailable()) {
       ({ page, watch } = await openFile(browser.context, PAGE));
       await page.waitForSelector('body[data-ready="all"]');
       await page.locator('.fleet-cdf[data-rendered="true"]').waitFor();
-    }, 120_000);
+    });
 
     afterAll(async () => {
       await browser?.close();

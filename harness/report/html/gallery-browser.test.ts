@@ -62,7 +62,7 @@ if (!chromiumAvailable()) {
       browser = await launchChromium();
       ({ page, watch } = await openFile(browser.context, PAGE));
       await page.waitForSelector('body[data-ready="all"]');
-    }, 120_000);
+    });
 
     afterAll(async () => {
       await browser?.close();
