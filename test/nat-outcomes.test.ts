@@ -3,6 +3,7 @@ import { runScenario } from '../harness/scenario/runner.ts';
 import type { NatSpec } from '../harness/scenario/nat-spec.ts';
 import type { Scenario, Step } from '../harness/scenario/scenario.ts';
 import type { TraceEvent } from '../harness/trace/trace.ts';
+import { runPush } from './support/push-world.ts';
 
 /**
  * Every outcome of a NAT's expiry (README, "A NAT on the simulated path"), at scenario level, run
@@ -16,7 +17,7 @@ type Kind = 'tcp' | 'mqttjs';
 /** Heartbeat H = 5 min for both: the tcp client waits 10 s for the reply; mqtt.js gives up 1.5 x keepalive after the last ack. */
 const OPTIONS: Record<Kind, Record<string, unknown>> = { tcp: { heartbeat: { interval: '5m', timeout: '10s' } }, mqttjs: { keepalive: 300 } };
 
-async function run(kind: Kind, nat: NatSpec, timeline: Step[], more: { options?: Record<string, unknown>; server?: Scenario['server'] } = {}) {
+async function run(kind: Kind, nat: NatSpec, timeline: Step[], more: { options?: Record<string, unknown>; server?: Scenario['server']; horizon?: string } = {}) {
   const result = await runScenario(
     {
       name: 'nat outcome',
@@ -25,7 +26,7 @@ async function run(kind: Kind, nat: NatSpec, timeline: Step[], more: { options?:
       network: { nat },
       timeline: [{ at: 0, do: 'connect' }, ...timeline],
       checks: [{ check: 'keepalive', window: '7m' }],
-      horizon: '8m',
+      horizon: more.horizon ?? '8m',
     },
     { seed: 1, file: 'nat-outcomes.test.ts' },
   );
@@ -34,22 +35,31 @@ async function run(kind: Kind, nat: NatSpec, timeline: Step[], more: { options?:
 }
 
 /** What each end observed and when, as `t who what` lines, after the opening both share (accepted and connected at 0). */
-function story(trace: readonly TraceEvent[]): string[] {
+function story(trace: readonly TraceEvent[], opening = ['0s server accepted', '0s client connected']): string[] {
+  const CLIENT: Record<string, string> = { 'client:subject': 'client', 'client:publisher': 'publisher' };
   const line = (e: TraceEvent) => {
     const at = `${e.t / 1000}s`;
-    if (e.source === 'client:subject') return e.type === 'link.dead' ? `${at} client dead: ${String(e.reason)}` : `${at} client connected`;
+    const who = CLIENT[e.source];
+    if (who) {
+      if (e.type === 'link.dead') return `${at} ${who} dead: ${String(e.reason)}`;
+      if (e.type === 'connected') return `${at} ${who} connected`;
+      return `${at} ${who} ${e.type === 'message.received' ? 'received' : 'acked'} ${String(e.id)}`;
+    }
     if (e.type === 'message.delivered') return `${at} server got ${String(e.id)}`;
     return e.type === 'server.accepted' ? `${at} server accepted` : `${at} server closed: ${String(e.reason)}`;
   };
-  const observed = (e: TraceEvent) => (e.source === 'client:subject' && (e.type === 'link.dead' || e.type === 'connected')) || ['server.accepted', 'server.closed', 'message.delivered'].includes(e.type);
+  const observed = (e: TraceEvent) =>
+    (e.source === 'client:subject' && ['link.dead', 'connected', 'message.received'].includes(e.type)) ||
+    (e.source === 'client:publisher' && ['link.dead', 'connected', 'message.acked'].includes(e.type)) ||
+    ['server.accepted', 'server.closed', 'message.delivered'].includes(e.type);
   const lines = trace.filter(observed).map(line);
-  expect(lines.slice(0, 2)).toEqual(['0s server accepted', '0s client connected']);
-  return lines.slice(2);
+  expect(lines.slice(0, opening.length)).toEqual(opening);
+  return lines.slice(opening.length);
 }
 
-/** What the NAT did up to the first packet after expiry (4m30s), reconnects aside: each kind of event once. */
-const natStory = (trace: readonly TraceEvent[]) => [
-  ...new Set(trace.filter((e) => e.source === 'nat:subject-nat' && e.t > 0 && e.t <= 270_000 && e.type !== 'nat.flushed' && e.by !== 'syn').map((e) => `${e.t / 1000}s ${e.type}${e.by ? ` by ${String(e.by)}` : ''}${e.side ? ` to ${String(e.side)}` : ''}`)),
+/** What the NAT did up to the first packet after expiry (`until`; the client's at 4m30s by default), reconnects aside: each kind of event once. */
+const natStory = (trace: readonly TraceEvent[], until = 270_000) => [
+  ...new Set(trace.filter((e) => e.source === 'nat:subject-nat' && e.t > 0 && e.t <= until && e.type !== 'nat.flushed' && e.by !== 'syn').map((e) => `${e.t / 1000}s ${e.type}${e.by ? ` by ${String(e.by)}` : ''}${e.side ? ` to ${String(e.side)}` : ''}`)),
 ];
 
 interface Row {
@@ -134,22 +144,62 @@ describe.each(['tcp', 'mqttjs'] as const)("a NAT's expiry at 4m, the client's me
 });
 
 /**
- * The server speaking first after expiry: the reference tcp server's own ping (every 5 min of quiet,
- * reply within 10 s) with the client's heartbeat out of the way (1 h). An MQTT broker never speaks
- * first (aedes has no ping; it only forwards what clients publish), so this row has no mqtt.js twin.
+ * The server speaking first after expiry, with the client's own heartbeat out of the way (1 h), until
+ * 21m: what the server side does then and what the client never hears of. For the tcp client it is
+ * the reference server's ping (every 5 min of quiet, a reply within 10 s). For mqtt.js it is the IM
+ * push: at 5m another mqtt.js client, on a host of its own (no NAT), publishes (QoS 1) to the topic
+ * the subject subscribes to, and aedes forwards it. Both servers sit behind the run's proxy, so what
+ * the NAT does to the server's packet reaches the server as the proxy closing its side.
  */
-describe('a NAT\'s expiry at 4m, the server\'s ping at 5m its first packet after (tcp)', () => {
-  const serverFirst = (nat: NatSpec) => run('tcp', nat, [], { options: { heartbeat: { interval: '1h', timeout: '10s' } }, server: { ping: { interval: '5m', timeout: '10s' } } });
+const PUSH_AT = 300_000;
+const serverFirst: Record<Kind, (nat: NatSpec) => Promise<TraceEvent[]>> = {
+  tcp: (nat) => run('tcp', nat, [], { options: { heartbeat: { interval: '1h', timeout: '10s' } }, server: { ping: { interval: '5m', timeout: '10s' } }, horizon: '21m' }),
+  mqttjs: (nat) => runPush({ nat, subscriber: { keepalive: 3600 }, publishAtMs: PUSH_AT, horizonMs: 21 * 60_000 }),
+};
+/** The push world's opening: the publisher connects first, then the subject. */
+const PUSH_OPENING = ['0s server accepted', '0s publisher connected', '0s server accepted', '0s client connected'];
+/** The publisher's message reaches the broker and is acked at once, whatever becomes of it after. */
+const pushed = ['300s publisher acked publisher-1', '300s server got publisher-1'];
 
-  it('no filter (Linux defaults): the router answers the server with RST; the client is never told', async () => {
-    const trace = await serverFirst({ profile: 'linux-conntrack', timeout: '4m' });
-    expect(story(trace)).toEqual(['300s server closed: connection closed']);
-    expect(trace.filter((e) => e.type === 'nat.reset.sent').map((e) => [e.t, e.side])).toEqual([[300_000, 'outside']]);
-  });
+interface ServerFirstRow {
+  outcome: string;
+  nat: NatSpec;
+  /** What the NAT does with the server's first packet after expiry. */
+  met: string[];
+  story: Record<Kind, string[]>;
+}
 
-  it('a filter (strict Linux router): the ping is dropped, the server gives up on its own timeout; the client is never told', async () => {
-    const trace = await serverFirst({ profile: 'linux-strict', timeout: '4m' });
-    expect(story(trace)).toEqual(['310s server closed: server ping: heartbeat timeout: no reply within 10s']);
-    expect(trace.some((e) => e.type === 'nat.reset.sent')).toBe(false);
+const SERVER_FIRST: ServerFirstRow[] = [
+  {
+    outcome: 'the mapping still there (a 1h timeout): the ping is answered, the push arrives',
+    nat: { profile: 'linux-conntrack', timeout: '1h' },
+    met: [],
+    story: { tcp: [], mqttjs: [...pushed, '300s client received publisher-1'] },
+  },
+  {
+    outcome: 'no filter (Linux defaults): the router answers the server with RST; the client is never told, and the push is lost',
+    nat: { profile: 'linux-conntrack', timeout: '4m' },
+    met: ['240s nat.expired', '300s nat.reset.sent to outside'],
+    story: { tcp: ['300s server closed: connection closed'], mqttjs: [...pushed, '300s server closed: connection closed'] },
+  },
+  {
+    // 924.6 s: Linux's tcp_retries2 = 15 from the 200 ms RTO floor, doubling to the 120 s ceiling (harness/sim/tcp)
+    outcome: "a filter (strict Linux router): dropped; the server gives up on its own ping, or, with none (aedes), on TCP's ETIMEDOUT 924.6 s later; the client is never told",
+    nat: { profile: 'linux-strict', timeout: '4m' },
+    met: ['240s nat.expired', '300s nat.dropped'],
+    story: { tcp: ['310s server closed: server ping: heartbeat timeout: no reply within 10s'], mqttjs: [...pushed, '1224.6s server closed: connection closed'] },
+  },
+];
+
+describe.each(['tcp', 'mqttjs'] as const)("the server's packet at 5m its first after a NAT's expiry at 4m (%s)", (kind) => {
+  it.each(SERVER_FIRST.map((r) => [r.outcome, r] as const))('%s', async (_outcome, row) => {
+    const trace = await serverFirst[kind](row.nat);
+    expect(story(trace, kind === 'mqttjs' ? PUSH_OPENING : undefined)).toEqual(row.story[kind]);
+    expect(natStory(trace, PUSH_AT)).toEqual(row.met);
   });
+});
+
+it('the push is lost for good (mqttjs): the subject first hears of the break at its own next packet, its keepalive at 1h, and its new session never gets publisher-1', async () => {
+  const trace = await runPush({ nat: { profile: 'linux-conntrack', timeout: '4m' }, subscriber: { keepalive: 3600 }, publishAtMs: PUSH_AT, horizonMs: 62 * 60_000 });
+  expect(story(trace, PUSH_OPENING)).toEqual([...pushed, '300s server closed: connection closed', '3600s client dead: read ECONNRESET', '3601s server accepted', '3601s client connected']);
 });

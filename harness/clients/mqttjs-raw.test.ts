@@ -3,6 +3,7 @@ import { MqttWorld } from '../../test/support/mqtt-world.ts';
 import { checkBackoff } from '../checks/backoff.ts';
 import { countDelivery } from '../checks/delivery.ts';
 import { reconnectHistory } from '../checks/reconnects.ts';
+import { mqttTopic } from '../protocol/mqtt.ts';
 
 const SEC = 1000;
 const MIN = 60 * SEC;
@@ -75,5 +76,24 @@ describe('raw mqtt.js, defaults untouched', () => {
     await w.next(NAME, 'connected', { since: w.now });
     await w.clock.advance(MIN);
     expect(countDelivery(w.trace.events)).toMatchObject({ attempted: 100, acknowledged: 100, ok: 100, lost: 0, duplicated: 0 });
+  });
+
+  it("with a subscription, traces each message another client publishes to it as message.received, and no one else's", async () => {
+    const { w, client } = await connected(); // publishes to flatline/raw, subscribed to nothing
+    const inbox = w.raw('inbox', {}, { subscribe: mqttTopic('pub') });
+    const pub = w.raw('pub');
+    inbox.connect();
+    pub.connect();
+    await w.next('inbox', 'connected', { since: 0 });
+    await w.next('pub', 'connected', { since: 0 });
+    await w.clock.advance(SEC); // the SUBSCRIBE is in
+    pub.send({ n: 1 });
+    client.send({ n: 2 }); // to flatline/raw: not the inbox's topic
+    const got = await w.next('inbox', 'message.received');
+    expect(got.id).toBe('pub-1');
+    await w.clock.advance(MIN);
+    expect(w.events('inbox', 'message.received').map((e) => e.id)).toEqual(['pub-1']);
+    expect(w.events(NAME, 'message.received')).toEqual([]);
+    expect(w.events('pub', 'message.received')).toEqual([]);
   });
 });

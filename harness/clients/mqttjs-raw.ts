@@ -5,6 +5,7 @@ import { guaranteeSchema } from '../policy/outbox.ts';
 import { oneOf, rejectUnknownKeys } from '../policy/options.ts';
 import { count, flag, strict, text } from '../schema/kit.ts';
 import { withSeededMathRandom } from '../util/rng.ts';
+import { decodeMqttPayloadId } from '../protocol/mqtt.ts';
 import type { ClientState, Guarantee } from '../trace/events.ts';
 import { ClientEvents, type ClientAdapter, type ClientContext } from './adapter.ts';
 import { endByUser, endMqtt } from './mqtt/connection.ts';
@@ -21,7 +22,7 @@ export interface MqttjsProfile {
   connect?: IClientOptions;
   /** Publish with the retain flag. */
   retain?: boolean;
-  /** Subscribe to this topic (QoS 2) on every connect. */
+  /** Subscribe to this topic (QoS 2) on every connect; each message it brings is traced as message.received. */
   subscribe?: string;
 }
 
@@ -107,6 +108,7 @@ export class MqttjsRawClient implements ClientAdapter {
       closed: () => this.lost(),
     });
     this.client.on('reconnect', () => this.reconnecting());
+    if (profile.subscribe) this.client.on('message', (_topic, payload) => this.events.emit({ type: 'message.received', id: decodeMqttPayloadId(payload) }));
     this.publisher = new MqttPublisher({ name: ctx.name, client: this.client, events: this.events, qos: this.qos, retain: profile.retain, retryUnsent: false, maxInflight: Number.POSITIVE_INFINITY });
   }
 

@@ -12,6 +12,17 @@ export function encodeMqttPayload(id: string, body: unknown): string {
   return JSON.stringify({ id, body });
 }
 
+/** The id of a payload encodeMqttPayload wrote; anything else is `unreadable:` and its first bytes (unexpected in the delivery check). */
+export function decodeMqttPayloadId(payload: Buffer): string {
+  try {
+    const message = JSON.parse(payload.toString()) as { id?: unknown };
+    if (typeof message.id === 'string') return message.id;
+  } catch {
+    // not JSON: unreadable below
+  }
+  return `unreadable:${payload.toString('utf8', 0, 40)}`;
+}
+
 /** Where an mqtt:// URL points; `problem` says what is wrong with it instead. */
 export type ParsedMqttUrl = { host: string; port: number } | { problem: string };
 

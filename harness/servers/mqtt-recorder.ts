@@ -1,21 +1,7 @@
 import type net from 'node:net';
 import mqtt, { Store, type MqttClient } from 'mqtt';
-import { MQTT_TOPIC_ROOT } from '../protocol/mqtt.ts';
+import { decodeMqttPayloadId, MQTT_TOPIC_ROOT } from '../protocol/mqtt.ts';
 import type { ServerContext } from './server.ts';
-
-/** The message a recorder could not read: it counts as unexpected in the delivery check. */
-function unreadable(payload: Buffer): string {
-  return `unreadable:${payload.toString('utf8', 0, 40)}`;
-}
-
-function readId(payload: Buffer): string {
-  try {
-    const message = JSON.parse(payload.toString()) as { id?: unknown };
-    return typeof message.id === 'string' ? message.id : unreadable(payload);
-  } catch {
-    return unreadable(payload);
-  }
-}
 
 /**
  * Records message.delivered {id, client} for every application message a broker hands to its
@@ -83,7 +69,7 @@ export class DeliveryRecorder {
     client.on('error', () => {}); // a refused or dropped connection shows in connect(); never crash the run
     client.on('message', (topic, payload) => {
       const client = topic.slice(MQTT_TOPIC_ROOT.length + 1);
-      this.ctx.trace(this.source, 'message.delivered', { id: readId(payload), client });
+      this.ctx.trace(this.source, 'message.delivered', { id: decodeMqttPayloadId(payload), client });
     });
     return client;
   }

@@ -23,6 +23,8 @@ export type ClientEvent =
   | { type: 'disconnect.requested' }
   | { type: 'message.sent'; id: string }
   | { type: 'message.acked'; id: string }
+  /** A message pushed to the client (another client's, through an MQTT subscription) reached its application. */
+  | { type: 'message.received'; id: string }
   | { type: 'message.failed'; id: string; reason: string };
 
 /** Events a server emits (source "server:<name>"). */

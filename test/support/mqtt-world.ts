@@ -1,6 +1,6 @@
 import type { ClientAdapter, ClientContext } from '../../harness/clients/adapter.ts';
 import { MqttReferenceClient, type MqttClientOptions } from '../../harness/clients/mqtt-client.ts';
-import { MqttjsRawClient, type MqttjsRawOptions } from '../../harness/clients/mqttjs-raw.ts';
+import { MqttjsRawClient, type MqttjsProfile, type MqttjsRawOptions } from '../../harness/clients/mqttjs-raw.ts';
 import { realTimers } from '../../harness/clock/clock.ts';
 import { VirtualClock } from '../../harness/clock/virtual-clock.ts';
 import { FaultNetwork } from '../../harness/net/network.ts';
@@ -65,8 +65,8 @@ export class MqttWorld {
     return this.adopt(new MqttReferenceClient(this.context(name), { url: this.url, ...options }));
   }
 
-  raw(name: string, options: Omit<MqttjsRawOptions, 'url'> = {}): MqttjsRawClient {
-    return this.adopt(new MqttjsRawClient(this.context(name), { url: this.url, ...options }));
+  raw(name: string, options: Omit<MqttjsRawOptions, 'url'> = {}, profile: MqttjsProfile = {}): MqttjsRawClient {
+    return this.adopt(new MqttjsRawClient(this.context(name), { url: this.url, ...options }, profile));
   }
 
   /**
