@@ -3,6 +3,7 @@ import { toServerCapacity } from '../fleet/capacity.ts';
 import { fleetKinds, fleetMembers, type FleetMember } from '../fleet/members.ts';
 import type { ReferenceServer } from '../servers/server.ts';
 import { FlatlineError } from '../util/errors.ts';
+import { fleetDoors } from './fleet-doors.ts';
 import { applyFleetStep, type FleetTargets } from './fleet-steps.ts';
 import type { FleetRoster } from './judge.ts';
 import type { FleetScenario } from './scenario.ts';
@@ -90,7 +91,8 @@ export async function playFleet(w: World, scenario: FleetScenario, options: Flee
     serverHost.goUnanswered(true);
     w.clock.setTimeout(() => takeOver().catch((err: Error) => w.abort(err)), gapMs);
   };
-  const targets: FleetTargets = { members, clients, servers: [...servers.values()], rng: shares, partition, flushNats, failover };
+  const doors = places && fleetDoors(places, [...servers.values()].map((s) => s.port));
+  const targets: FleetTargets = { members, clients, servers: [...servers.values()], rng: shares, partition, flushNats, failover, doors };
   await playTimeline(w, scenario.timeline, (step) => applyFleetStep(w, step, targets));
   return { roster: new Map(members.map((m) => [m.name, m.kind])) };
 }

@@ -7,6 +7,7 @@ import { FlatlineError } from '../util/errors.ts';
 import type { ReferenceServer } from '../servers/server.ts';
 import { toMs } from '../util/duration.ts';
 import type { Rng } from '../util/rng.ts';
+import type { FleetDoors } from './fleet-doors.ts';
 import type { World } from './world.ts';
 
 /**
@@ -41,6 +42,11 @@ export const fleetStepSchema = tagged(
     strict({ at, do: v.literal('heal'), share }, 'a heal step'),
     /** Every NAT of the fleet forgets every mapping at once (a carrier NAT's reboot, `conntrack -F`). */
     strict({ at, do: v.literal('nat-flush') }, 'a nat-flush step'),
+    /** The servers kill the share's connections at once (simulated network only): an RST to each member, ECONNABORTED at the server. */
+    strict({ at, do: v.literal('reset-connections'), share }, 'a reset-connections step'),
+    /** Every server stops accepting (simulated network only): refuse, a closed listener (ECONNREFUSED); drop, a full accept queue. Live connections go on. */
+    strict({ at, do: v.literal('stop-accepting'), mode: v.optional(word(['refuse', 'drop'], 'a way to turn connections away (refuse: a closed listener; drop: a full accept queue)')) }, 'a stop-accepting step'),
+    strict({ at, do: v.literal('resume-accepting') }, 'a resume-accepting step'),
   ],
   'a fleet step',
 );
@@ -58,6 +64,8 @@ export interface FleetTargets {
   flushNats(): void;
   /** The servers' address moves to a standby with no state, `gapMs` after the primary died. */
   failover(gapMs: number): Promise<void>;
+  /** The servers' doors on the simulated network (absent on kernel sockets, where the runner refuses their steps first). */
+  doors?: FleetDoors;
 }
 
 export async function applyFleetStep(world: World, step: FleetStep, targets: FleetTargets): Promise<void> {
@@ -99,5 +107,24 @@ export async function applyFleetStep(world: World, step: FleetStep, targets: Fle
       return targets.flushNats();
     case 'failover':
       return targets.failover(toMs(step.gap ?? 0, 'failover.gap'));
+    default:
+      return doorStep(world, step, targets.doors, (share) => chosen(share).map(({ member }) => member));
+  }
+}
+
+type DoorStep = Extract<FleetStep, { do: 'reset-connections' | 'stop-accepting' | 'resume-accepting' }>;
+
+function doorStep(world: World, step: DoorStep, doors: FleetDoors | undefined, members: (share: string) => FleetMember[]): void {
+  if (!doors) throw new FlatlineError('FLATLINE_ERR_SCENARIO', `a ${step.do} step acts on the servers' host of the simulated network; this fleet runs on kernel sockets (drop network.substrate "kernel" or --network kernel)`);
+  const trace = (type: string, detail: Record<string, unknown>) => world.trace.sink('fleet', type, detail);
+  switch (step.do) {
+    case 'reset-connections':
+      return trace('server.connections.reset', { count: doors.resetConnections(step.share === undefined ? undefined : members(step.share)), ...(step.share !== undefined && { share: step.share }) });
+    case 'stop-accepting':
+      doors.stopAccepting(step.mode ?? 'refuse');
+      return trace('server.accepting.stopped', { mode: step.mode ?? 'refuse' });
+    case 'resume-accepting':
+      doors.resumeAccepting();
+      return trace('server.accepting.resumed', {});
   }
 }

@@ -132,7 +132,7 @@ function judgeHerd(spec: Extract<CheckSpec, { check: 'herd' }>, where: string, e
 }
 
 /** What a herd check is judged after when it names no moment: the first of a fleet's events. */
-const FLEET_EVENTS = new Set(['server.stopped', 'server.draining', 'server.failover', 'nat.flushed']);
+const FLEET_EVENTS = new Set(['server.stopped', 'server.draining', 'server.failover', 'nat.flushed', 'server.connections.reset']);
 const firstFleetEvent = (events: readonly TraceEvent[]) => events.find((e) => FLEET_EVENTS.has(e.type))?.t;
 
 function judgeOne(spec: Exclude<CheckSpec, { check: 'herd' }>, where: string, events: TraceEvent[], client: string, promises: SubjectPromises, endAt: number, noiseMs: number): Verdict {

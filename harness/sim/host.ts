@@ -130,9 +130,12 @@ export class Host implements TcpHost, SimNode {
     this.unanswered = on;
   }
 
-  /** Kills every connection on local `port` at once (`ss -K sport = :port`): each peer gets an RST. */
-  abortConnections(port: number): number {
-    const victims = [...this.connections.values()].filter((c) => c.local.port === port);
+  /**
+   * Kills every connection on local `port` at once (`ss -K sport = :port`), or only those whose
+   * peer `peer` picks (`ss -K sport = :port dst ADDR`): each peer gets an RST.
+   */
+  abortConnections(port: number, peer?: (remote: Endpoint) => boolean): number {
+    const victims = [...this.connections.values()].filter((c) => c.local.port === port && (!peer || peer(c.remote)));
     for (const conn of victims) conn.abort();
     return victims.length;
   }

@@ -104,6 +104,11 @@ export class Nat implements SimNode {
     return this.byInside.size;
   }
 
+  /** Each live mapping's inside address and public port: whose connection the outside sees on a port. */
+  *publicPorts(): Iterable<{ privateAddress: string; publicPort: number }> {
+    for (const { privateAddress, publicPort } of this.byInside.values()) yield { privateAddress, publicPort };
+  }
+
   receive(seg: Segment): void {
     if (seg.dst === this.address) this.inbound(seg);
     else this.outbound(seg);
