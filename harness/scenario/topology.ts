@@ -26,7 +26,8 @@ export interface SubjectPlace {
  */
 export function placeSubject(sim: SimNetwork, proxyPort: number, nat: NatSpec | undefined, trace: TraceSink): SubjectPlace {
   const config = nat === undefined ? undefined : natConfigFor(nat);
-  const middlebox = config && sim.addNat('subject-nat', NAT_PUBLIC, config);
+  // One mapping's refreshes are few enough to trace: the report marks them on the timeline.
+  const middlebox = config && sim.addNat('subject-nat', NAT_PUBLIC, config, { traceRefreshes: true });
   // What the run's NAT is, for the verdicts (the timeout a keep-alive window is held against) and the report.
   if (config) trace('nat:subject-nat', 'nat.placed', { ...(typeof nat === 'string' && { profile: nat }), ...config });
   const host = middlebox ? sim.addHost('subject', SUBJECT_PRIVATE, { behind: middlebox }) : sim.addHost('subject', SUBJECT_PUBLIC);

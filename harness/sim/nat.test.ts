@@ -2,7 +2,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../trace/trace.ts';
 import { simFixture, type SimFixture } from './fixture.ts';
-import type { NatConfig } from './nat.ts';
+import type { NatConfig, NatOptions } from './nat.ts';
 import { expiryOutcome, type InsideFirst } from './nat-outcome.ts';
 
 let f: SimFixture;
@@ -14,11 +14,11 @@ const TIMEOUT = 4_000;
 const LINUX: NatConfig = { timeoutMs: TIMEOUT, loose: true, port: 'preserve', filter: false, refresh: 'both' };
 
 /** phone (10.0.0.2) behind a NAT (203.0.113.1) -> server (198.51.100.10), 20 ms each way. */
-async function world(config: Partial<NatConfig> = {}) {
+async function world(config: Partial<NatConfig> = {}, options: NatOptions = {}) {
   const events: TraceEvent[] = [];
   f = simFixture(1, (source, type, detail) => events.push({ t: f.clock.now(), source, type, ...detail }));
   const network = f.network;
-  const nat = network.addNat('carrier', PUBLIC, { ...LINUX, ...config });
+  const nat = network.addNat('carrier', PUBLIC, { ...LINUX, ...config }, options);
   const phone = network.addHost('phone', '10.0.0.2', { behind: nat });
   const server = network.addHost('server', SERVER);
   for (const [a, b] of [[phone, nat], [nat, phone], [nat, server], [server, nat]] as const) network.path(a, b).conditions.latencyMs = 10;
@@ -203,6 +203,31 @@ describe('a NAT with conntrack semantics on the simulated path', () => {
       if (outcome === 'pickup') expect(w.events.filter((e) => e.type === 'nat.mapping.created' && e.by === 'pickup').length).toBeGreaterThan(600);
       f.close();
     }
+  });
+
+  it('traces a refresh after a quiet spell of 1 s or more, with who sent the packet and how long the mapping was idle, when asked to', async () => {
+    const w = await world({}, { traceRefreshes: true });
+    await f.clock.advance(3_000);
+    w.client.write('ping'); // at 3.1 s; the server's ACK follows 20 ms later, within the quiet spell: no mark of its own
+    await f.clock.advance(2_000);
+    w.accepted().write('push');
+    await f.clock.advance(500);
+    w.client.write('soon after'); // 0.5 s after the client's ACK of the push: not after a quiet spell
+    await f.clock.advance(500);
+    const created = w.events[0]!.t; // the SYN's
+    expect(w.events.filter((e) => e.type === 'nat.refreshed').map(({ t, by, idleMs }) => ({ t: t - created, by, idleMs }))).toEqual([
+      { t: 3_140, by: 'inside', idleMs: 3_100 }, // quiet since the handshake's last ACK, 40 ms after the SYN
+      { t: 5_140, by: 'outside', idleMs: 1_980 }, // quiet since the server's ACK of the ping
+    ]);
+    expect(w.serverGot.join('')).toBe('pingsoon after');
+  });
+
+  it('traces no refresh unless asked to (a fleet\'s NATs are refreshed by every member)', async () => {
+    const w = await world();
+    await f.clock.advance(3_000);
+    w.client.write('ping');
+    await f.clock.advance(1_000);
+    expect(w.types()).toEqual(['nat.mapping.created']);
   });
 
   it('flushing every mapping behaves exactly like expiry', async () => {

@@ -63,6 +63,19 @@ interface Mapping {
   timer: TimerHandle | undefined;
 }
 
+/** What a NAT tells the trace beyond its mappings' births and deaths. */
+export interface NatOptions {
+  /**
+   * Trace `nat.refreshed` when a packet refreshes a mapping that had been quiet for REFRESH_QUIET_MS
+   * or more. A run's one subject NAT does; a fleet's, refreshed by every member's heartbeat, would
+   * drown its trace.
+   */
+  traceRefreshes?: boolean;
+}
+
+/** A refresh counts as one after quiet from this long: a heartbeat, its reply and the ACK make one mark, a transfer none. */
+export const REFRESH_QUIET_MS = 1000;
+
 /** What the NAT needs from the network: a way to send a packet on from itself. */
 export interface NatNetwork {
   /** What the NAT's idle timers run on. */
@@ -94,6 +107,7 @@ export class Nat implements SimNode {
     private readonly network: NatNetwork,
     private readonly rng: Rng,
     private readonly trace: TraceSink = () => {},
+    private readonly options: NatOptions = {},
   ) {
     this.config = checkNatConfig(config, `NAT "${name}"`);
     this.outcome = expiryOutcome(this.config);
@@ -128,7 +142,7 @@ export class Nat implements SimNode {
       if (!opening && (seg.fin || seg.rst || !pickup)) return this.invalid(seg);
       m = this.create(seg, opening ? 'syn' : 'established');
     }
-    this.seen(m, seg, true);
+    this.seen(m, seg, true, 'inside');
     this.network.forward(this, readdressed(seg, this.address, m.publicPort, seg.dst, seg.dport));
   }
 
@@ -136,12 +150,12 @@ export class Nat implements SimNode {
     const m = this.byOutside.get(outsideKey(seg.dport, seg.src, seg.sport));
     if (!m) return this.unsolicited(seg);
     if (m.state === 'syn' && seg.syn && seg.ack) m.state = 'established';
-    this.seen(m, seg, this.config.refresh === 'both');
+    this.seen(m, seg, this.config.refresh === 'both', 'outside');
     this.network.forward(this, readdressed(seg, seg.src, seg.sport, m.privateAddress, m.privatePort));
   }
 
   private create(seg: Segment, state: MappingState): Mapping {
-    const m: Mapping = { privateAddress: seg.src, privatePort: seg.sport, publicPort: this.publicPort(seg.sport), remote: seg.dst, remotePort: seg.dport, state, lastSeen: 0, timer: undefined };
+    const m: Mapping = { privateAddress: seg.src, privatePort: seg.sport, publicPort: this.publicPort(seg.sport), remote: seg.dst, remotePort: seg.dport, state, lastSeen: this.network.timers.now(), timer: undefined };
     this.byInside.set(insideKey(m.privateAddress, m.privatePort, m.remote, m.remotePort), m);
     this.byOutside.set(outsideKey(m.publicPort, m.remote, m.remotePort), m);
     this.usedPorts.add(m.publicPort);
@@ -149,10 +163,15 @@ export class Nat implements SimNode {
     return m;
   }
 
-  private seen(m: Mapping, seg: Segment, refresh: boolean): void {
+  /** A packet of the mapping's connection passed, sent by the `from` side's host. */
+  private seen(m: Mapping, seg: Segment, refresh: boolean, from: 'inside' | 'outside'): void {
     if (seg.rst) m.state = 'closed';
     else if (seg.fin && m.state !== 'closed') m.state = 'fin';
-    if (refresh || m.timer === undefined) m.lastSeen = this.network.timers.now();
+    const now = this.network.timers.now();
+    if (refresh && this.options.traceRefreshes && now - m.lastSeen >= REFRESH_QUIET_MS) {
+      this.trace(this.source, 'nat.refreshed', { inside: `${m.privateAddress}:${m.privatePort}`, public: m.publicPort, by: from, idleMs: now - m.lastSeen });
+    }
+    if (refresh || m.timer === undefined) m.lastSeen = now;
     this.arm(m);
   }
 

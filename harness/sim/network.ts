@@ -6,7 +6,7 @@ import { FlatlineError } from '../util/errors.ts';
 import type { Rng } from '../util/rng.ts';
 import { Host, isLoopback } from './host.ts';
 import { HostContext } from './host-context.ts';
-import { Nat, type NatConfig } from './nat.ts';
+import { Nat, type NatConfig, type NatOptions } from './nat.ts';
 import type { SimNode } from './node.ts';
 import { Path } from './path.ts';
 import type { Segment } from './segment.ts';
@@ -73,9 +73,9 @@ export class SimNetwork {
   }
 
   /** A NAT with its public address; put hosts behind it with addHost(…, { behind }). */
-  addNat(name: string, publicAddress: string, config: NatConfig): Nat {
+  addNat(name: string, publicAddress: string, config: NatConfig, options: NatOptions = {}): Nat {
     this.claim(name, publicAddress, 'NAT');
-    const nat = new Nat(name, publicAddress, config, this, this.rng.fork(`nat:${name}`), this.trace);
+    const nat = new Nat(name, publicAddress, config, this, this.rng.fork(`nat:${name}`), this.trace, options);
     this.register(nat);
     return nat;
   }

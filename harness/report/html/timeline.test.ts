@@ -105,6 +105,7 @@ describe('the timeline of a run', () => {
       rows('nat:subject', [
         [0, 'nat.placed', { timeoutMs: 300_000, loose: false, filter: true }],
         [0, 'nat.mapping.created', { by: 'syn' }],
+        [30_000, 'nat.refreshed', { by: 'outside', idleMs: 30_000 }],
         [60_000, 'nat.expired'],
         [70_000, 'nat.mapping.created', { by: 'pickup' }],
         [80_000, 'nat.reset.sent', { side: 'inside' }],
@@ -120,6 +121,7 @@ describe('the timeline of a run', () => {
     const marks = markSeries(network, C, 100_000);
     expect(marks.map((m) => [m.label, m.dt])).toEqual([
       ['NAT mapping created', [0]],
+      ['NAT mapping refreshed (after a quiet spell)', [30]],
       ['NAT mapping expired', [60]],
       ['NAT mapping re-created (picked up mid-stream)', [70]],
       ['NAT sent RST to the client', [80]],

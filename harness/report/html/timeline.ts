@@ -74,6 +74,7 @@ const MARKS: readonly MarkDefinition[] = [
   { kind: 'reconnect', label: 'reconnect attempt', lane: 'link', ofClient: true, type: 'connect.attempt', where: (e) => Number(e.attempt) > 0 },
   { kind: 'gave_up', label: 'gave up reconnecting', lane: 'link', ofClient: true, type: 'reconnect.gave_up' },
   { kind: 'nat.mapping.created', label: 'NAT mapping created', lane: 'network', ofClient: false, type: 'nat.mapping.created', where: (e) => e.by !== 'pickup' },
+  { kind: 'nat.refreshed', label: 'NAT mapping refreshed (after a quiet spell)', lane: 'network', ofClient: false, type: 'nat.refreshed' },
   { kind: 'nat.expired', label: 'NAT mapping expired', lane: 'network', ofClient: false, type: 'nat.expired' },
   { kind: 'nat.mapping.recreated', label: 'NAT mapping re-created (picked up mid-stream)', lane: 'network', ofClient: false, type: 'nat.mapping.created', where: (e) => e.by === 'pickup' },
   { kind: 'nat.reset.client', label: 'NAT sent RST to the client', lane: 'network', ofClient: false, type: 'nat.reset.sent', where: (e) => e.side === 'inside' },

@@ -19,6 +19,7 @@ const MARK_STYLES = {
   reconnect: { color: '#bc4c00', hollow: true, offset: -0.17 },
   gave_up: { color: '#1f2328', hollow: false, offset: 0, size: 10 },
   'nat.expired': { color: '#8250df', hollow: false, offset: 0.17, size: 9 },
+  'nat.refreshed': { color: '#8250df', hollow: true, offset: 0.17, size: 4 },
   'half_open.cut': { color: '#8250df', hollow: true, offset: -0.17 },
   'nat.mapping.created': { color: '#8250df', hollow: true, offset: -0.17, size: 5 },
   'nat.mapping.recreated': { color: '#8250df', hollow: true, offset: -0.17, size: 8 },
