@@ -203,3 +203,32 @@ it('the push is lost for good (mqttjs): the subject first hears of the break at 
   const trace = await runPush({ nat: { profile: 'linux-conntrack', timeout: '4m' }, subscriber: { keepalive: 3600 }, publishAtMs: PUSH_AT, horizonMs: 62 * 60_000 });
   expect(story(trace, PUSH_OPENING)).toEqual([...pushed, '300s server closed: connection closed', '3600s client dead: read ECONNRESET', '3601s server accepted', '3601s client connected']);
 });
+
+/**
+ * Traffic the server side starts is all a mapping needs: its packets refresh it, and so do the
+ * client's answers. Behind a strict 5m NAT, where an expiry would break the connection for good,
+ * the server's ping (tcp) or a push (mqtt.js, its own keepalive off) every 4m holds it for a day
+ * while the client never speaks first (the tcp client's heartbeat waits for 1h without inbound traffic).
+ */
+describe('server-started traffic every 4m keeps a strict 5m NAT\'s mapping for 24h', () => {
+  const DAY = 24 * 60 * 60_000;
+  const strict: NatSpec = { profile: 'linux-strict', timeout: '5m' };
+  const held = (trace: readonly TraceEvent[]) => {
+    expect(trace.filter((e) => e.type === 'nat.expired' || e.type === 'link.dead' || e.type === 'server.closed')).toEqual([]);
+    const refreshed = trace.filter((e) => e.type === 'nat.refreshed');
+    expect(refreshed.every((e) => e.by === 'outside' && e.idleMs === 240_000)).toBe(true);
+    return refreshed.length;
+  };
+
+  it('tcp: the server pings every 4m, the client answers; 360 refreshes, each after 4m of quiet', async () => {
+    const trace = await run('tcp', strict, [], { options: { heartbeat: { interval: '1h', timeout: '10s' } }, server: { ping: { interval: '4m', timeout: '10s' } }, horizon: '24h' });
+    expect(held(trace)).toBe(DAY / 240_000);
+    expect(trace.some((e) => e.source === 'client:subject' && e.type === 'heartbeat.sent')).toBe(false);
+  });
+
+  it('mqttjs: a push every 4m reaches the subscriber, all 360 of them', async () => {
+    const trace = await runPush({ nat: strict, subscriber: { keepalive: 0 }, publishAtMs: 240_000, publishEveryMs: 240_000, horizonMs: DAY });
+    expect(held(trace)).toBe(DAY / 240_000);
+    expect(trace.filter((e) => e.type === 'message.received')).toHaveLength(DAY / 240_000);
+  });
+});

@@ -14,8 +14,9 @@ export interface PushOptions {
   nat: NatSpec;
   /** The subscriber's mqtt.js options. */
   subscriber: MqttjsOptions;
-  /** When the publisher publishes its one message (virtual ms). */
+  /** When the publisher publishes (virtual ms): once, or from then on every `publishEveryMs` up to the horizon. */
   publishAtMs: number;
+  publishEveryMs?: number;
   horizonMs: number;
   seed?: number;
 }
@@ -24,7 +25,7 @@ export interface PushOptions {
  * The IM push case on the simulated network, which a scenario cannot say yet (its one subject only
  * sends): raw mqtt.js "subject" behind the NAT, subscribed to the publisher's topic; raw mqtt.js
  * "publisher" on a host of its own; aedes "server" behind its proxy on the server host, as in a run.
- * Both connect at 0; the publisher publishes once; the trace up to the horizon comes back.
+ * Both connect at 0; the publisher publishes; the trace up to the horizon comes back.
  */
 export async function runPush(o: PushOptions): Promise<TraceEvent[]> {
   const world = new World({ seed: o.seed ?? 1, network: 'sim' });
@@ -34,10 +35,14 @@ export async function runPush(o: PushOptions): Promise<TraceEvent[]> {
     const place = placeSubject(sim, proxy.listen.port, o.nat, world.trace.sink);
     const url = `mqtt://${place.target.host}:${place.target.port}`;
     const subscriber = world.addClient(() => new MqttjsRawClient(world.clientContext('subject'), { url, ...o.subscriber }, { subscribe: mqttTopic('publisher') }), { host: place.host });
-    const publisher = world.addClient(() => new MqttjsRawClient(world.clientContext('publisher'), { url }), { host: sim.addHost('publisher', PUBLISHER_ADDRESS) });
+    // keepalive off: nothing stands between the publisher and the broker to detect, and a day of pings would only cost time
+    const publisher = world.addClient(() => new MqttjsRawClient(world.clientContext('publisher'), { url, keepalive: 0 }), { host: sim.addHost('publisher', PUBLISHER_ADDRESS) });
     subscriber.connect();
     publisher.connect();
-    world.clock.setTimeout(() => publisher.send({ push: 1 }), o.publishAtMs);
+    for (let at = o.publishAtMs, n = 1; at <= o.horizonMs; at += o.publishEveryMs ?? o.horizonMs, n++) {
+      const push = n;
+      world.clock.setTimeout(() => publisher.send({ push }), at);
+    }
     await world.idle(o.horizonMs);
     return world.trace.events.slice();
   } finally {
