@@ -7,6 +7,7 @@ import { runScenario } from '../../scenario/runner.ts';
 import { summarize, type ResultsFile, type RunResult } from '../../scenario/results.ts';
 import type { Scenario } from '../../scenario/scenario.ts';
 import type { TraceEvent } from '../../trace/trace.ts';
+import galleryNatIdle from '../../../scenarios/gallery/nat-idle.scenario.ts';
 import heartbeatVsNat from '../../../scenarios/heartbeat-vs-nat.scenario.ts';
 import natIdle from '../../../scenarios/nat-idle.scenario.ts';
 import { CHROMIUM_MISSING, chromiumAvailable, type Browser, type PageWatch } from '../../../test/support/chromium.ts';
@@ -29,7 +30,7 @@ const builtIn = (exported: Parameters<typeof expand>[0], name: string, cell: Rec
   return found;
 };
 
-/** Runs on the sim NAT, each with the marks its timeline must show: the built-in suites' own, and the server speaking first. */
+/** Runs on the sim NAT, each with the marks its timeline must show: the built-in suites' and the gallery's own, and the server speaking first. */
 const CASES: { what: string; marks: string[]; run: () => { scenario: Scenario; cell?: Record<string, unknown> }; file: string }[] = [
   {
     what: 'a heartbeat under the timeout refreshes the mapping',
@@ -42,6 +43,18 @@ const CASES: { what: string; marks: string[]; run: () => { scenario: Scenario; c
     marks: ['nat.mapping.created', 'nat.expired', 'nat.mapping.recreated'],
     file: 'scenarios/nat-idle.scenario.ts',
     run: () => builtIn(natIdle, 'nat idle: heartbeat 6m over a 5m Linux NAT, the mapping is picked up again and nothing breaks', { subject: 'tcp' }),
+  },
+  {
+    what: "the gallery: a client's heartbeat keeps the mapping through 30m of quiet",
+    marks: ['nat.mapping.created', 'nat.refreshed'],
+    file: 'scenarios/gallery/nat-idle.scenario.ts',
+    run: () => builtIn(galleryNatIdle, 'gallery nat-idle', { subject: 'tcp' }),
+  },
+  {
+    what: 'the gallery: a client with no heartbeat lets the mapping expire',
+    marks: ['nat.mapping.created', 'nat.expired'],
+    file: 'scenarios/gallery/nat-idle.scenario.ts',
+    run: () => builtIn(galleryNatIdle, 'gallery nat-idle', { subject: 'seed-raw' }),
   },
   {
     what: 'the AWS NAT gateway answers the client with RST',
