@@ -1,6 +1,5 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { realTimers } from '../clock/clock.ts';
 import { forEachClock, useWorld } from '../../test/support/world.ts';
 
 /** A loopback port nothing listens on. */
@@ -71,12 +70,13 @@ describe('proxy on the virtual clock', () => {
   // in flight, and every settle waits out stallMs (200 ms real) before it counts the world quiet;
   // the other way round, real bytes in flight can look delivered. Fix: key endpoints by the
   // connection's 4-tuple (register "local|remote", look the peer up by "remote|local").
-  it('settles a quiet world of proxied connections without waiting out the stall timer', async () => {
+  // A world that looks busy and stops moving fails its settle after stallMs, so no real-time bound
+  // is needed here (one of 150 ms failed at load 32).
+  it('settles a quiet world of proxied connections: nothing looks in flight', async () => {
     const w = world();
     for (const client of await w.connectMany(2)) await w.run(client.echo('x'));
     await w.connectMany(2);
-    const start = realTimers.dateNow();
     await w.virtual!.settle();
-    expect(realTimers.dateNow() - start).toBeLessThan(150);
+    expect(w.virtual!.io.state().busy).toBe(false);
   });
 });
