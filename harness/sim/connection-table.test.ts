@@ -31,6 +31,21 @@ describe('ConnectionTable', () => {
     expect(table.size).toBe(2);
   });
 
+  it("tells apart a server's peers that share both ports, and its own two addresses", () => {
+    // Every sim host counts its ephemeral ports from the same first one: a fleet's connections
+    // to one server share the local and the remote port, and differ by the remote address only.
+    const table = new ConnectionTable();
+    const peers = Array.from({ length: 1000 }, (_, i) => conn('10.0.0.1', 80, `10.100.${i >> 8}.${i & 255}`, 32768));
+    const loop = conn('127.0.0.1', 80, '10.100.0.7', 32768);
+    for (const p of [...peers, loop]) table.add(p);
+    expect(table.get('10.0.0.1', 80, '10.100.3.231', 32768)).toBe(peers[999]);
+    expect(table.get('127.0.0.1', 80, '10.100.0.7', 32768)).toBe(loop);
+    expect(table.delete(peers[7]!)).toBe(true);
+    expect(table.get('10.0.0.1', 80, '10.100.0.7', 32768)).toBeUndefined();
+    expect(table.get('127.0.0.1', 80, '10.100.0.7', 32768)).toBe(loop);
+    expect(table.size).toBe(1000);
+  });
+
   it('lets a new connection take a 4-tuple over (a SYN that ends a TIME_WAIT)', () => {
     const table = new ConnectionTable();
     const old = conn('10.0.0.1', 7000, '10.0.0.2', 1);
