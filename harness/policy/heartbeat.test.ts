@@ -138,6 +138,18 @@ describe('Heartbeat', () => {
     expect(armed.mock.calls.length).toBeLessThanOrEqual(3_600_000 / H + 1);
   });
 
+  it('fires its timer once per heartbeat on an idle link: an answered heartbeat leaves nothing due at its deadline', async () => {
+    const { hb, sent } = setup({}, 50);
+    hb.start();
+    await clock.advance(H + 50);
+    const armed = vi.spyOn(clock, 'setTimeout');
+    // Past the answered heartbeat's deadline (H + T): no timer wakes up there to re-arm itself.
+    await clock.advance(T);
+    expect(armed).not.toHaveBeenCalled();
+    await clock.advance(H - T);
+    expect(sent).toEqual([H, 2 * H + 50]);
+  });
+
   it('rejects invalid options with a message naming the option', () => {
     const cases: [HeartbeatOptions, RegExp][] = [
       [{ interval: 0 }, /^heartbeat\.interval must be longer than 0/],

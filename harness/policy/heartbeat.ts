@@ -77,7 +77,6 @@ export class Heartbeat {
   /** When the unanswered heartbeat went out, for the reply's round-trip time. */
   private heartbeatSentAt: number | undefined;
   private timer: TimerHandle | undefined;
-  private timerAt = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly clock: Clock,
@@ -102,18 +101,18 @@ export class Heartbeat {
     this.heartbeatSentAt = undefined;
     this.clock.clearTimeout(this.timer);
     this.timer = undefined;
-    this.timerAt = Number.POSITIVE_INFINITY;
   }
 
   /** Any inbound frame. */
   noteReceived(): void {
     if (!this.running) return;
+    const answered = this.replyDeadline !== undefined;
     this.lastActivity = this.clock.now();
     this.replyDeadline = undefined;
-    // The deadline usually moves later and the timer catches up when it fires; only when the
-    // timeout is longer than the interval can the next heartbeat fall before the armed reply timer.
-    const due = this.due();
-    if (due < this.timerAt) this.arm(due);
+    // Any other frame only moves the deadline later, and the timer catches up when it fires. A
+    // heartbeat's proof of life moves the timer from its reply deadline to the next heartbeat now
+    // (once per heartbeat): an idle link's timer then fires once per heartbeat, not twice.
+    if (answered) this.arm(this.due());
   }
 
   /** Any outbound frame; counts as traffic only with idleBasis 'any'. */
@@ -140,13 +139,11 @@ export class Heartbeat {
 
   private arm(at: number): void {
     this.clock.clearTimeout(this.timer);
-    this.timerAt = at;
     this.timer = this.clock.setTimeout(this.fire, Math.max(0, at - this.clock.now()));
   }
 
   private readonly fire = (): void => {
     this.timer = undefined;
-    this.timerAt = Number.POSITIVE_INFINITY;
     const now = this.clock.now();
     if (this.replyDeadline !== undefined) {
       if (now >= this.replyDeadline) {
