@@ -22,7 +22,9 @@ export function namePartiesIn(detail: Record<string, unknown> | undefined, party
   if (!detail) return detail;
   let named: Record<string, unknown> | undefined;
   for (const [key, value] of Object.entries(detail)) {
-    if (typeof value !== 'string') continue;
+    // Every address the pattern names ends in ":port": a text without a colon (most of a trace's,
+    // on the sim all but error texts) is left as it is without running the pattern over it.
+    if (typeof value !== 'string' || !value.includes(':')) continue;
     const text = nameParties(value, partyAt);
     if (text !== value) (named ??= { ...detail })[key] = text;
   }
