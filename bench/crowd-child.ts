@@ -1,19 +1,28 @@
 /**
  * One crowd run in a process of its own, so that its peak RSS is its own: prints one JSON line.
  * argv: kind size network hours [faults: proxy | sim] [runs]
- * With runs > 1 the same crowd runs again in the same process and the last run's figures are
- * printed (`firstWallMs` is the first's): a suite's worker is warm after its first run.
+ * Each run is timed from creating its world to the clients' timelines (runCrowd's wallMs): the
+ * modules are loaded before the first, and closing the world is not counted. With runs > 1 the same
+ * crowd runs again in the same process (a suite's worker is warm after its first runs); the top
+ * level figures are the last run's and `perRun` has every run's.
  */
 import '../harness/subjects/index.ts';
 import { runCrowd, type CrowdResult } from '../test/support/crowd.ts';
 import type { NetworkSubstrate } from '../harness/scenario/world.ts';
+import { mainThreadCpuMs } from './process-cpu.ts';
 
 const [kind = 'tcp', size = '1', network = 'sim', hours = '1', faults = 'proxy', runs = '1'] = process.argv.slice(2);
-let firstWallMs: number | undefined;
+/** One run's wall time; CPU of the whole process (V8's compiler and GC threads included) and of its main thread alone. */
+interface RunFigures {
+  wallMs: number;
+  cpuMs: number;
+  mainCpuMs: number | undefined;
+}
+const perRun: RunFigures[] = [];
 let result!: CrowdResult;
-let cpu!: NodeJS.CpuUsage;
 for (let i = 0; i < Number(runs); i++) {
   const cpuStart = process.cpuUsage();
+  const mainStart = mainThreadCpuMs(process.pid);
   result = await runCrowd({
     kind,
     size: Number(size),
@@ -25,14 +34,18 @@ for (let i = 0; i < Number(runs); i++) {
     options: kind === 'mqtt' ? {} : { heartbeat: { interval: '3m' } },
     faults: faults as 'proxy' | 'sim',
   });
-  cpu = process.cpuUsage(cpuStart);
-  firstWallMs ??= result.wallMs;
+  const cpu = process.cpuUsage(cpuStart);
+  const mainEnd = mainThreadCpuMs(process.pid);
+  perRun.push({ wallMs: result.wallMs, cpuMs: (cpu.user + cpu.system) / 1000, mainCpuMs: mainStart === undefined || mainEnd === undefined ? undefined : mainEnd - mainStart });
 }
+const last = perRun.at(-1)!;
 console.log(
   JSON.stringify({
-    wallMs: result.wallMs,
-    firstWallMs,
-    cpuMs: (cpu.user + cpu.system) / 1000,
+    wallMs: last.wallMs,
+    firstWallMs: perRun[0]!.wallMs,
+    cpuMs: last.cpuMs,
+    mainCpuMs: last.mainCpuMs,
+    perRun,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     events: result.events,
     distinct: new Set(result.timelines).size,

@@ -9,7 +9,7 @@ import { benchIoTracker } from './io-tracker.ts';
 import { benchProxy } from './net.ts';
 import { benchReport } from './report.ts';
 import { benchFleet } from './fleet.ts';
-import { benchSim } from './sim.ts';
+import { benchIdleDay, benchSim } from './sim.ts';
 import { benchSuite } from './suite.ts';
 
 const started = performance.now();
@@ -18,6 +18,7 @@ await benchProxy();
 await benchCompression();
 await benchIoTracker();
 await benchSim();
+await benchIdleDay();
 await benchFleet();
 await benchSuite();
 await benchReport();

@@ -39,6 +39,19 @@ export function processCpuSince(pid: number): () => number | undefined {
 }
 
 /**
+ * Time on CPU of a process's main thread alone, in ms (its task whose id is the pid): what a run
+ * costs in its own thread, without V8's compiler and GC helper threads, which a second core runs
+ * alongside. Undefined without /proc.
+ */
+export function mainThreadCpuMs(pid: number): number | undefined {
+  try {
+    return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Resolves once a process has gone idle (it has finished closing what the clients closed): a
  * sample that adds less than IDLE_CPU_MS. Without /proc, after one sample's wait.
  */
