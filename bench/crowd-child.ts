@@ -9,7 +9,7 @@
 import '../harness/subjects/index.ts';
 import { runCrowd, type CrowdResult } from '../test/support/crowd.ts';
 import type { NetworkSubstrate } from '../harness/scenario/world.ts';
-import { mainThreadCpuMs } from './process-cpu.ts';
+import { mainThreadCpuSince } from './process-cpu.ts';
 
 const [kind = 'tcp', size = '1', network = 'sim', hours = '1', faults = 'proxy', runs = '1'] = process.argv.slice(2);
 /** One run's wall time; CPU of the whole process (V8's compiler and GC threads included) and of its main thread alone. */
@@ -22,7 +22,7 @@ const perRun: RunFigures[] = [];
 let result!: CrowdResult;
 for (let i = 0; i < Number(runs); i++) {
   const cpuStart = process.cpuUsage();
-  const mainStart = mainThreadCpuMs(process.pid);
+  const mainCpu = mainThreadCpuSince(process.pid);
   result = await runCrowd({
     kind,
     size: Number(size),
@@ -35,8 +35,7 @@ for (let i = 0; i < Number(runs); i++) {
     faults: faults as 'proxy' | 'sim',
   });
   const cpu = process.cpuUsage(cpuStart);
-  const mainEnd = mainThreadCpuMs(process.pid);
-  perRun.push({ wallMs: result.wallMs, cpuMs: (cpu.user + cpu.system) / 1000, mainCpuMs: mainStart === undefined || mainEnd === undefined ? undefined : mainEnd - mainStart });
+  perRun.push({ wallMs: result.wallMs, cpuMs: (cpu.user + cpu.system) / 1000, mainCpuMs: mainCpu() });
 }
 const last = perRun.at(-1)!;
 console.log(

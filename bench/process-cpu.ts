@@ -31,11 +31,7 @@ export function processCpuMs(pid: number): number | undefined {
 
 /** Starts measuring a process's CPU: the function returns the ms it has used since (undefined without /proc). */
 export function processCpuSince(pid: number): () => number | undefined {
-  const before = processCpuMs(pid);
-  return () => {
-    const after = processCpuMs(pid);
-    return before === undefined || after === undefined ? undefined : after - before;
-  };
+  return since(() => processCpuMs(pid));
 }
 
 /**
@@ -49,6 +45,20 @@ export function mainThreadCpuMs(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Starts measuring a process's main thread: the function returns the ms of CPU it has used since (undefined without /proc). */
+export function mainThreadCpuSince(pid: number): () => number | undefined {
+  return since(() => mainThreadCpuMs(pid));
+}
+
+/** The growth of a reading from now on, as a function to call later; undefined when either reading is. */
+function since(read: () => number | undefined): () => number | undefined {
+  const before = read();
+  return () => {
+    const after = read();
+    return before === undefined || after === undefined ? undefined : after - before;
+  };
 }
 
 /**
