@@ -9,7 +9,7 @@
 export { defineMatrix, defineScenario, scenarioSchema } from './scenario/scenario.ts';
 export type { BackoffExpectationSpec, CheckSpec, Matrix, MomentSpec, NetworkSpec, Scenario, ScenarioExport, ServerSpec, SingleScenario, FleetScenario, FleetSpec, FleetStep, Step, SubjectKinds, SubjectSpec } from './scenario/scenario.ts';
 export { validateScenario } from './scenario/validate.ts';
-export { runFlatline } from './scenario/run-flatline.ts';
+export { runFlatline, type RunFlatlineOptions } from './scenario/run-flatline.ts';
 export type { RunResult, RunStatus } from './scenario/results.ts';
 export type { Verdict } from './checks/verdict.ts';
 export { defineConfig, type FlatlineConfig } from './cli/config.ts';

@@ -30,6 +30,7 @@ import type { MomentSpec, Scenario } from './scenario/scenario.ts';
 import { toMs, type Duration } from './util/duration.ts';
 
 export type { RunResult, Scenario };
+export type { RunFlatlineOptions } from './scenario/run-flatline.ts';
 export { runFlatline };
 
 const CLIENT = `client:${SUBJECT}`;

@@ -56,7 +56,19 @@ describe('flatline run', { timeout: cliTestTimeout(1) }, () => {
     expect(r.read('results.jsonl').trim().split('\n').map((line) => (JSON.parse(line) as { scenario: string }).scenario).sort()).toEqual(runs.map((x) => x.scenario).sort());
   });
 
+  it("gives a run more time with --time-limit than its scenario's own timeLimit, and the scenario's own without it", { timeout: cliTestTimeout(2) }, () => {
+    const file = 'test/isolation/time-limit.scenario.ts'; // its server takes 4 s of real time to start; its timeLimit is 300 ms
+    const given = flatline(file, '--time-limit', '2m');
+    expect(given.code, given.stdout).toBe(0);
+    expect((JSON.parse(given.read('results.json')) as ResultsFile).runs.map((x) => x.status)).toEqual(['pass']);
+    const own = flatline(file);
+    expect(own.code).toBe(2);
+    expect((JSON.parse(own.read('results.json')) as ResultsFile).runs[0]!.error?.message).toMatch(/^watchdog: the run took more than 0.3 s of real time; .*timeLimit \(or --time-limit\)/);
+  });
+
   it.each([
+    [['--time-limit', 'soon'], /--time-limit: must be a duration like/],
+    [['--time-limit', '30d'], /--time-limit: must be at most 2147483647 ms/],
     [['--workers', 'many'], /--workers must be a whole number from 1 to 64/],
     [['--reporter', 'pdf'], /unknown reporter "pdf"/],
     [['no/such/dir'], /no scenario files match "no\/such\/dir"/],

@@ -16,7 +16,7 @@ import { FlatlineError } from '../util/errors.ts';
 import { loadConfig, type FlatlineConfig } from './config.ts';
 import { summarize, type ResultsFile, type RunResult } from '../scenario/results.ts';
 import { runSuite, type SharedRunOptions } from '../scenario/suite.ts';
-import { toMs } from '../util/duration.ts';
+import { runTimeLimitMs } from '../scenario/time-limit.ts';
 import { NETWORK_SUBSTRATES, type NetworkSubstrate } from '../scenario/world.ts';
 import { outsideParties, substrateFor } from '../scenario/parties.ts';
 import { integerOption } from './args.ts';
@@ -43,8 +43,9 @@ Options:
   --reporter LIST     comma-separated: json, junit, html (default json,junit,html)
   --workers N         child processes running scenarios in parallel (default 1); every run
                       is isolated in one: a crash, hang or busy loop costs only that run
-  --time-limit DUR    wall-clock watchdog per run, e.g. 60s (default 60s; a scenario's own
-                      timeLimit wins)
+  --time-limit DUR    wall-clock watchdog per run, e.g. 5m: replaces every scenario's own
+                      timeLimit (give a slow machine more time); without it a scenario's
+                      timeLimit, else 60s
 ${BASELINE_USAGE}
   --shard I/N         run only the I-th of N parts of the plan (split by run id, so stable when
                       files are added); "flatline report" merges the N results.json files
@@ -105,7 +106,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     shard: values.shard === undefined ? undefined : parseShard(values.shard),
     baseline: parseBaselineArgs(values),
     shared: {
-      wallLimitMs: toMs(values['time-limit'] ?? '60s', '--time-limit'),
+      wallLimitMs: runTimeLimitMs(values['time-limit'], '--time-limit', 'FLATLINE_ERR_USAGE'),
       remote: values.toxiproxy === undefined ? undefined : { url: checkUrl(values.toxiproxy, '--toxiproxy'), upstreamHost: values['upstream-host'] },
       timeScale: values['time-scale'] === undefined ? undefined : parseScale(values['time-scale']),
       serverHost: values['listen-host'],

@@ -28,7 +28,10 @@ export interface RunOptions {
   /** The file the scenario came from (for ids and the replay line). */
   file: string;
   cell?: Record<string, unknown>;
-  /** Wall-clock watchdog: a run taking longer is ended and reported as an error. Default 60 s; a scenario's `timeLimit` wins. */
+  /**
+   * Wall-clock watchdog: a run taking longer is ended and reported as an error. When given it
+   * replaces the scenario's own `timeLimit` (`--time-limit`); else that, else 60 s (time-limit.ts).
+   */
   wallLimitMs?: number;
   /** Faults through a remote Toxiproxy, in real time (default: the embedded network, in virtual time). */
   remote?: RemoteToxiproxy;
@@ -95,7 +98,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const w = world;
     if (!w.sim) refuseNetworkStepsOnKernel(scenario.timeline);
     watchdog = realTimers.setTimeout(
-      () => w.abort(new FlatlineError('FLATLINE_ERR_CLOCK_LIMIT', `watchdog: the run took more than ${wallLimitMs / 1000} s of real time; it hangs or busy-loops, or needs a longer timeLimit`)),
+      () => w.abort(new FlatlineError('FLATLINE_ERR_CLOCK_LIMIT', `watchdog: the run took more than ${wallLimitMs / 1000} s of real time; it hangs or busy-loops, or needs a longer timeLimit (or --time-limit)`)),
       wallLimitMs,
     );
     const played: Played = isFleetScenario(scenario) ? await playFleet(w, scenario, { mqttUrl: options.mqttUrl, remote: options.remote }) : await playSingle(w, scenario, options, (s) => (setup = s));

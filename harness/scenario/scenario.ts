@@ -97,8 +97,9 @@ const judged = {
   /** How much virtual time the run covers; steps must fall inside it. */
   horizon: positiveDuration,
   /**
-   * Real time one run may take before its watchdog ends it as an error, in place of `--time-limit`
-   * (default 60 s): for a scenario that is known to cost more, like a fleet of a thousand library clients.
+   * Real time one run may take before its watchdog ends it as an error (default 60 s): for a
+   * scenario that is known to cost more, like a fleet of a thousand library clients. A run's own
+   * limit (`--time-limit`, `runFlatline`'s `timeLimit`) replaces it.
    */
   timeLimit: v.optional(timeLimitSchema),
   /** Default: the --seed given to `flatline run`, else 1. */
