@@ -10,7 +10,12 @@ export type TimerBinder = <A extends unknown[]>(fn: (...args: A) => void) => (..
 /** Date the fake clocks start at, fixed so traces are stable. */
 export const DEFAULT_EPOCH = Date.UTC(2026, 0, 1);
 
-let installed: FakeTimersClock | undefined;
+/**
+ * The clock installed in this process, kept on the global object under a key of the global symbol
+ * registry: every copy of flatline's modules (a scenario file's, dist/ beside the sources) sees it.
+ */
+const INSTALLED = Symbol.for('flatline.installedClock');
+const slot = globalThis as { [INSTALLED]?: FakeTimersClock };
 
 /**
  * A clock on @sinonjs/fake-timers, installed process-wide: setTimeout/setInterval/Date/
@@ -30,7 +35,7 @@ export abstract class FakeTimersClock implements Clock {
   private binder: TimerBinder | undefined;
 
   protected constructor(epoch = DEFAULT_EPOCH) {
-    if (installed) {
+    if (slot[INSTALLED]) {
       throw new FlatlineError('FLATLINE_ERR_CLOCK_BUSY', 'a virtual clock is already installed in this process; uninstall it first (one virtual world per process; use workers for parallel runs)');
     }
     this.fake = FakeTimers.withGlobal(globalThis).install({
@@ -44,7 +49,7 @@ export abstract class FakeTimersClock implements Clock {
     this.whenAborted = new Promise<never>((_, r) => (reject = r));
     this.rejectAborted = reject;
     this.whenAborted.catch(() => {}); // only a rejection someone races against counts
-    installed = this;
+    slot[INSTALLED] = this;
   }
 
   /**
@@ -58,9 +63,9 @@ export abstract class FakeTimersClock implements Clock {
 
   /** Restores the real timers. Timers still pending are dropped. */
   uninstall(): void {
-    if (installed !== this) return;
+    if (slot[INSTALLED] !== this) return;
     this.fake.uninstall();
-    installed = undefined;
+    slot[INSTALLED] = undefined;
   }
 
   /** Every timer scheduled from now on, global or through this clock, has its callback wrapped by `binder`. */

@@ -6,7 +6,8 @@ import { Trace } from '../trace/trace.ts';
 import { isFlatlineError } from '../util/errors.ts';
 import { Rng } from '../util/rng.ts';
 import { realTimers } from './clock.ts';
-import { DEFAULT_EPOCH, VirtualClock } from './virtual-clock.ts';
+import { DEFAULT_EPOCH, isVirtualClock, VirtualClock } from './virtual-clock.ts';
+import { importCopy } from '../../test/support/module-copy.ts';
 
 let clock: VirtualClock | undefined;
 afterEach(() => {
@@ -205,5 +206,25 @@ describe('VirtualClock errors', () => {
     const err = await c.run(forever, { limitMs: 60_000 }).catch((e: unknown) => e);
     expect(isFlatlineError(err, 'FLATLINE_ERR_CLOCK_LIMIT')).toBe(true);
     expect(c.elapsed()).toBeLessThanOrEqual(60_000);
+  });
+});
+
+describe('a VirtualClock of another copy of flatline', () => {
+  const copy = () => importCopy<typeof import('./virtual-clock.ts')>(new URL('./virtual-clock.ts', import.meta.url));
+
+  it('is a VirtualClock to every copy, where instanceof says it is not', async () => {
+    const theirs = await copy();
+    expect(theirs.VirtualClock).not.toBe(VirtualClock); // really a second instance of the module
+    clock = theirs.VirtualClock.install({ substrate: 'sim' });
+    expect(clock instanceof VirtualClock).toBe(false);
+    expect(isVirtualClock(clock)).toBe(true);
+    expect(theirs.isVirtualClock(clock)).toBe(true);
+    expect([{}, null, 'virtual', { kind: 'virtual' }].map(isVirtualClock)).toEqual([false, false, false, false]);
+  });
+
+  it('cannot be installed while one of this copy is', async () => {
+    const theirs = await copy();
+    clock = VirtualClock.install({ substrate: 'sim' });
+    expect(() => theirs.VirtualClock.install({ substrate: 'sim' })).toThrow(/a virtual clock is already installed in this process/);
   });
 });

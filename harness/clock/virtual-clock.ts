@@ -43,6 +43,19 @@ export { DEFAULT_EPOCH };
 const DEFAULT_STALL_MS = 30_000;
 
 /**
+ * Brands a VirtualClock under a key of the global symbol registry, which every copy of flatline's
+ * modules shares. `instanceof` does not hold across copies: a scenario file loaded through tsx, the
+ * built `dist/` next to the sources, a consumer's own install each have a VirtualClock class of
+ * their own, and a world of one copy hands its clock to the adapters and servers of another.
+ */
+const VIRTUAL_CLOCK: unique symbol = Symbol.for('flatline.VirtualClock');
+
+/** True for a VirtualClock of any copy of flatline (see VIRTUAL_CLOCK); use it in place of `instanceof`. */
+export function isVirtualClock(clock: unknown): clock is VirtualClock {
+  return typeof clock === 'object' && clock !== null && (clock as { [VIRTUAL_CLOCK]?: unknown })[VIRTUAL_CLOCK] === true;
+}
+
+/**
  * Virtual time over real sockets. While installed, setTimeout/setInterval/Date/performance.now are
  * @sinonjs/fake-timers' everywhere in the process, so third-party clients run on it unchanged.
  * Time moves only through `run`/`advance`, which alternate two steps:
@@ -52,6 +65,7 @@ const DEFAULT_STALL_MS = 30_000;
  */
 export class VirtualClock extends FakeTimersClock {
   readonly kind = 'virtual' as const;
+  readonly [VIRTUAL_CLOCK] = true;
   readonly io = new IoTracker();
   private readonly quietRounds: number;
   private readonly externalQuietMs: number;

@@ -2,7 +2,7 @@ import { RealClock } from '../clock/real-clock.ts';
 import { realTimers } from '../clock/clock.ts';
 import { FlatlineError } from '../util/errors.ts';
 import type { Clock } from '../clock/clock.ts';
-import { VirtualClock } from '../clock/virtual-clock.ts';
+import { isVirtualClock, VirtualClock } from '../clock/virtual-clock.ts';
 import { ScaledClock } from '../clock/scaled-clock.ts';
 import { FakeTimersClock } from '../clock/fake-clock.ts';
 import { refuseOutsideInVirtualTime, type OutsideParty } from '../clock/liveness.ts';
@@ -90,7 +90,7 @@ export class World {
   }
 
   get virtual(): VirtualClock | undefined {
-    return this.clock instanceof VirtualClock ? this.clock : undefined;
+    return isVirtualClock(this.clock) ? this.clock : undefined;
   }
 
   /** The parties of this world that live outside this process, known from the start or started since (a server that is a process of its own). */

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { realTimers, type Clock } from '../clock/clock.ts';
-import { VirtualClock } from '../clock/virtual-clock.ts';
+import { isVirtualClock } from '../clock/virtual-clock.ts';
 import { FlatlineError } from '../util/errors.ts';
 
 /** What real servers run as child processes (mosquitto, Prosody) share: finding, starting and waiting on them. */
@@ -20,7 +20,7 @@ export function findBinary(name: string, envPath: string | undefined, candidates
  * passing counts as progress meanwhile.
  */
 export async function outOfProcess<T>(clock: Clock, work: Promise<T>): Promise<T> {
-  if (!(clock instanceof VirtualClock)) return work;
+  if (!isVirtualClock(clock)) return work;
   let pending = true;
   const remove = clock.io.addSource({ busy: () => pending, progress: () => (pending ? realTimers.dateNow() : 0) });
   try {

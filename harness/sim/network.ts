@@ -1,6 +1,6 @@
 import net from 'node:net';
 import type { Clock } from '../clock/clock.ts';
-import { VirtualClock } from '../clock/virtual-clock.ts';
+import { isVirtualClock } from '../clock/virtual-clock.ts';
 import type { TraceSink } from '../trace/trace.ts';
 import { FlatlineError } from '../util/errors.ts';
 import type { Rng } from '../util/rng.ts';
@@ -57,7 +57,7 @@ export class SimNetwork {
 
   constructor(options: SimNetworkOptions) {
     this.clock = options.clock;
-    this.timers = options.clock instanceof VirtualClock ? options.clock.simTimers : options.clock;
+    this.timers = isVirtualClock(options.clock) ? options.clock.simTimers : options.clock;
     this.rng = options.rng;
     this.trace = options.trace;
     this.hosts = new HostContext(this.clock, this.timers);

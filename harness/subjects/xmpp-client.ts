@@ -5,7 +5,7 @@ import { xml, type Element } from '@xmpp/xml';
 import { ClientEvents, type ClientAdapter, type ClientContext } from '../clients/adapter.ts';
 import type { HostPort } from '../net/address.ts';
 import { realTimers } from '../clock/clock.ts';
-import { VirtualClock } from '../clock/virtual-clock.ts';
+import { isVirtualClock } from '../clock/virtual-clock.ts';
 import { NS_SASL, NS_SM, readStreamError, XMPP_DOMAIN, XMPP_PASSWORD } from '../protocol/xmpp.ts';
 import { RECORDER_JID } from '../servers/xmpp-recorder.ts';
 import type { ClientState } from '../trace/events.ts';
@@ -195,7 +195,7 @@ export class XmppJsClient implements ClientAdapter {
    */
   private watchScram(xmpp: XmppClient): void {
     const clock = this.ctx.clock;
-    if (!(clock instanceof VirtualClock)) return;
+    if (!isVirtualClock(clock)) return;
     let computing = false;
     this.unwatch = clock.io.addSource({ busy: () => computing, progress: () => (computing ? realTimers.dateNow() : 0) });
     xmpp.on('element', (element: Element) => {

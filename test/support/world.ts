@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect } from 'vitest';
 import { realTimers, type Clock } from '../../harness/clock/clock.ts';
 import { IoTracker } from '../../harness/clock/io-tracker.ts';
 import { RealClock } from '../../harness/clock/real-clock.ts';
-import { VirtualClock } from '../../harness/clock/virtual-clock.ts';
+import { isVirtualClock, VirtualClock } from '../../harness/clock/virtual-clock.ts';
 import { FaultNetwork } from '../../harness/net/network.ts';
 import type { Proxy } from '../../harness/net/proxy.ts';
 import type { ToxicInput } from '../../harness/net/toxic-collection.ts';
@@ -81,7 +81,7 @@ export class World {
   }
 
   get virtual(): VirtualClock | undefined {
-    return this.clock instanceof VirtualClock ? this.clock : undefined;
+    return isVirtualClock(this.clock) ? this.clock : undefined;
   }
 
   now(): number {
