@@ -1,6 +1,8 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ServerCapacity } from './accept-queue.ts';
+import type { Clock } from '../clock/clock.ts';
+import { AcceptQueue, type Acceptor, type ServerCapacity } from './accept-queue.ts';
+import type { TcpConnection } from './tcp/connection.ts';
 import { simFixture, type SimFixture } from './fixture.ts';
 
 let f: SimFixture;
@@ -83,5 +85,18 @@ describe('a server under a capacity', () => {
     w.host.forget();
     await f.clock.advance(5_000);
     expect(w.seen).toEqual([30]);
+  });
+
+  it("resets a fleet's worth of waiting connections at once (200,000, past where an argument per connection overflows the stack)", () => {
+    const clock = { now: () => 0, setTimeout: () => 1, clearTimeout: () => {} } as unknown as Clock; // the application's next turn never comes
+    const queue = new AcceptQueue(clock, { acceptsPerSecond: 1 });
+    const accepted: unknown[] = [];
+    const closed: Acceptor = { accept: (conn) => accepted.push(conn) };
+    const again: Acceptor = { accept: (conn) => accepted.push(conn) };
+    let resets = 0;
+    const conn = () => ({ state: 'ESTABLISHED', reset: () => resets++ }) as unknown as TcpConnection;
+    for (let i = 0; i < 200_000; i++) queue.push(conn(), i % 4 === 3 ? closed : again); // the first is taken at once
+    queue.resetWaiting(closed);
+    expect({ accepted: accepted.length, resets, waiting: queue.length }).toEqual({ accepted: 1, resets: 50_000, waiting: 149_999 });
   });
 });

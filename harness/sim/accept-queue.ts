@@ -76,16 +76,17 @@ export class AcceptQueue {
    * listener, which resets them.
    */
   resetWaiting(listener: Acceptor): void {
-    const kept = this.waiting.slice(this.head).filter((w) => {
-      if (w.listener !== listener) return true;
-      w.conn.reset();
-      return false;
-    });
-    this.waiting.length = 0;
-    this.waiting.push(...kept);
+    // compacted in place: a copy spread back in (push(...kept)) is an argument per connection, past the stack for a fleet's queue
+    let kept = 0;
+    for (let i = this.head; i < this.waiting.length; i++) {
+      const w = this.waiting[i]!;
+      if (w.listener === listener) w.conn.reset();
+      else this.waiting[kept++] = w;
+    }
+    this.waiting.length = kept;
     this.head = 0;
     // the application that was busy is gone: a server listening again starts with a free hand
-    if (kept.length === 0) this.freeAt = Number.NEGATIVE_INFINITY;
+    if (kept === 0) this.freeAt = Number.NEGATIVE_INFINITY;
   }
 
   /** The host forgot everything: no connection waits, no handshake ends. */
