@@ -10,9 +10,12 @@ import type { ServerProcess } from './tcp.ts';
 
 const BIN = fileURLToPath(new URL('../bin/flatline.mjs', import.meta.url));
 
-/** Starts `flatline toxiproxy` and creates one proxy in it, from a free loopback port (`port`) to `upstreamPort`. */
-export async function startProxyProcess(upstreamPort: number): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [BIN, 'toxiproxy', '--port', '0', '--seed', '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+/**
+ * Starts `flatline toxiproxy` (with `options`, e.g. ['--busy-poll-us', '0']) and creates one proxy
+ * in it, from a free loopback port (`port`) to `upstreamPort`.
+ */
+export async function startProxyProcess(upstreamPort: number, options: string[] = []): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [BIN, 'toxiproxy', '--port', '0', '--seed', '1', ...options], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   // unlike the forked children it has no IPC channel to notice the bench is gone: a bench that
   // crashes or exits early takes it down on its way out

@@ -38,6 +38,8 @@ export interface LinkOptions {
   bufferBytes?: number;
   /** Default CLOSE_DEADLINE_MS, on the link's clock. */
   closeDeadlineMs?: number;
+  /** Called on every chunk read from either end (a process of its own keeps its loop awake on it: BusyPoll). */
+  onActivity?: () => void;
 }
 
 type End = 'client' | 'server';
@@ -208,8 +210,9 @@ export class Link implements LinkControl {
 
   private pump(end: End, stream: Stream): void {
     const { source, dest, pipeline } = this.directions[stream];
-    const clock = this.options.clock;
+    const { clock, onActivity } = this.options;
     source.on('data', (data: Buffer) => {
+      onActivity?.();
       pipeline.write({ data, at: clock.now() });
       this.regulate(stream);
     });

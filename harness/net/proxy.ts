@@ -35,6 +35,8 @@ export interface ProxyWorld {
   bufferBytes?: number;
   /** How long closing a connection waits for a slow reader before destroying it; default CLOSE_DEADLINE_MS. */
   closeDeadlineMs?: number;
+  /** Called on every connection accepted and every chunk a link reads (see BusyPoll). */
+  onActivity?: () => void;
 }
 
 
@@ -169,6 +171,7 @@ export class Proxy {
   }
 
   private open(client: Duplex): Link {
+    this.world.onActivity?.();
     const id = `${this.name}#${++this.accepted}`;
     const server = this.world.dial ? this.world.dial(this.upstreamAddress) : dialTcp(this.upstreamAddress);
     const link = new Link(id, client, server, {
@@ -178,6 +181,7 @@ export class Proxy {
       onClosed: this.forget,
       bufferBytes: this.world.bufferBytes,
       closeDeadlineMs: this.world.closeDeadlineMs,
+      onActivity: this.world.onActivity,
     });
     this.links.add(link);
     link.start(this.toxics.list());
