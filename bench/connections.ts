@@ -6,8 +6,9 @@
  * The clients are always in this process. The echo upstream is here too (everything on one core)
  * or in a process of its own (as a real upstream is). The proxy is here, as in a flatline run, or
  * in a process of its own, `flatline toxiproxy`, as a user runs it in place of a real Toxiproxy
- * (which is its own process too): that row is the drop-in comparison. Next to it, a bare node
- * `pipe()` proxy in its own process shows what node's sockets alone cost.
+ * (which is its own process too): that row is the drop-in comparison. Next to it, the same with
+ * its busy poll off (`--busy-poll-us 0`), and a bare node `pipe()` proxy in its own process, what
+ * node's sockets alone cost.
  *
  * Run alone to profile the proxy's per-connection path (accept, upstream dial, link and pipeline
  * setup, close), e.g. `node --import tsx --cpu-prof bench/connections.ts 1000 10`: it prints
@@ -18,7 +19,7 @@ import { RealClock } from '../harness/clock/real-clock.ts';
 import { FaultNetwork } from '../harness/net/network.ts';
 import { noTrace } from '../harness/trace/trace.ts';
 import { Rng } from '../harness/util/rng.ts';
-import { startProxyProcess } from './proxy-process.ts';
+import { BUSY_POLL_OFF, startProxyProcess } from './proxy-process.ts';
 import { processCpuSince, untilIdle } from './process-cpu.ts';
 import { connectEchoClose, startEchoProcess, startPipeProxyProcess, startServer } from './tcp.ts';
 
@@ -71,7 +72,7 @@ export function cpuCells(result: ConnectionsResult): [string, string] {
 
 /**
  * Direct and proxied, with the echo in this process and in its own, and the proxy in this process
- * (made on `network`) and in its own; last, a bare node pipe() proxy in its own process, the floor
+ * (made on `network`) and in its own; then that one with its busy poll off; last, a bare node pipe() proxy in its own process, the floor
  * for any proxy on node's sockets. `close()` stops the echo servers and the proxy processes (the
  * network is the caller's).
  */
@@ -81,6 +82,7 @@ export async function connectionTargets(network: FaultNetwork): Promise<{ target
   const hereProxy = await network.create({ name: 'connections-here', upstream: `127.0.0.1:${here.port}` });
   const ownProxy = await network.create({ name: 'connections-own', upstream: `127.0.0.1:${own.port}` });
   const proxyProcess = await startProxyProcess(own.port);
+  const unpolledProxyProcess = await startProxyProcess(own.port, BUSY_POLL_OFF);
   const pipeProxy = await startPipeProxyProcess(own.port);
   const inItsOwnProcess = (pid: number) => ({ settled: () => untilIdle(pid), proxyProcessCpu: () => processCpuSince(pid) });
   return {
@@ -90,11 +92,12 @@ export async function connectionTargets(network: FaultNetwork): Promise<{ target
       { label: 'direct, echo own', judged: false, port: own.port, settled: async () => {} },
       { label: 'proxy here, echo own', judged: true, port: ownProxy.listen.port, settled: () => ownProxy.drained() },
       { label: 'proxy own (flatline toxiproxy), echo own', judged: true, port: proxyProcess.port, ...inItsOwnProcess(proxyProcess.pid) },
+      { label: 'proxy own, busy poll off, echo own', judged: false, port: unpolledProxyProcess.port, ...inItsOwnProcess(unpolledProxyProcess.pid) },
       { label: 'bare node pipe() proxy own, echo own', judged: false, port: pipeProxy.port, ...inItsOwnProcess(pipeProxy.pid) },
     ],
     close: async () => {
       await Promise.all([network.remove(hereProxy.name), network.remove(ownProxy.name)]);
-      await Promise.all([here.close(), own.stop(), proxyProcess.stop(), pipeProxy.stop()]);
+      await Promise.all([here.close(), own.stop(), proxyProcess.stop(), unpolledProxyProcess.stop(), pipeProxy.stop()]);
     },
   };
 }

@@ -7,7 +7,7 @@ import type { Proxy } from '../harness/net/proxy.ts';
 import { noTrace } from '../harness/trace/trace.ts';
 import { Rng } from '../harness/util/rng.ts';
 import { CONNECTIONS_LEGEND, concurrentConnections, connectionTargets, cpuCells } from './connections.ts';
-import { startProxyProcess } from './proxy-process.ts';
+import { BUSY_POLL_OFF, sleepsSince, startProxyProcess } from './proxy-process.ts';
 import { fmt, heading, percentile, row } from './support.ts';
 import { processCpuSince } from './process-cpu.ts';
 import { connect, echoOnce, startPipeProxyProcess, startServer } from './tcp.ts';
@@ -18,7 +18,11 @@ const SYN_RETRY_MS = 900;
 
 const ROUND_TRIP_P99_TARGET_MS = 0.3;
 const ROUND_TRIPS_PER_PART = 5000;
-const ROUND_TRIP_LEGEND = 'here: in this process, with the client and the echo; own: in a process of its own; CPU per round trip: this process / the proxy\'s own (from /proc)';
+const ROUND_TRIP_LEGEND =
+  'here: in this process, with the client and the echo; own: in a process of its own; CPU per round trip: this process / the proxy\'s own (from /proc);\n' +
+  '  sleeps/trip: how often the proxy process\'s main thread went to sleep per round trip (each one a wake-up the next chunk waits for)';
+/** How long an idle proxy process is watched after its round trips. */
+const IDLE_SAMPLE_MS = 1000;
 const CONNECTIONS_TARGET = { n: 1000, wallMs: 300 };
 
 /**
@@ -33,27 +37,38 @@ export async function benchProxy(): Promise<void> {
   const network = new FaultNetwork({ clock: new RealClock(), rng: new Rng(1), trace: noTrace });
   const proxy = await network.create({ name: 'bench', upstream: `127.0.0.1:${echo.port}` });
   const proxyProcess = await startProxyProcess(echo.port);
+  const unpolledProxyProcess = await startProxyProcess(echo.port, BUSY_POLL_OFF);
   const pipeProxy = await startPipeProxyProcess(echo.port);
   const targets: RoundTripTarget[] = [
     { label: 'direct', port: echo.port, judged: false },
     { label: 'proxy here', port: proxy.listen.port, judged: true },
     { label: 'proxy own (flatline toxiproxy)', port: proxyProcess.port, judged: true, pid: proxyProcess.pid },
+    { label: 'proxy own, busy poll off', port: unpolledProxyProcess.port, judged: false, pid: unpolledProxyProcess.pid },
     { label: 'bare node pipe() proxy own', port: pipeProxy.port, judged: false, pid: pipeProxy.pid },
   ];
   try {
     heading(
       `Round trip, 64-byte message, ${ROUND_TRIPS_PER_PART.toLocaleString('en-US')} sequential, then ${ROUND_TRIPS_PER_PART.toLocaleString('en-US')} more on the same connection (real time; target for a proxy: p99 < ${ROUND_TRIP_P99_TARGET_MS} ms)\n` +
         `  ${ROUND_TRIP_LEGEND}`,
-      'median', 'p99', 'CPU here/trip', 'proxy own/trip', 'target',
+      'median', 'p99', 'CPU here/trip', 'proxy own/trip', 'sleeps/trip', 'target',
     );
     for (const target of targets) {
       const parts = await roundTrips(target, [`${target.label}, first`, `${target.label}, next`]);
-      for (const { label, times, cpuHereMs, proxyCpuMs } of parts) {
+      for (const { label, times, cpuHereMs, proxyCpuMs, proxySleeps } of parts) {
         const p99 = percentile(times, 99);
         const verdict = !target.judged ? '-' : p99 < ROUND_TRIP_P99_TARGET_MS ? 'met' : 'NOT MET';
         const perTrip = (ms: number | undefined) => (ms === undefined ? '-' : fmt.us(ms / times.length));
-        row(label, fmt.us(percentile(times, 50)), fmt.us(p99), perTrip(cpuHereMs), perTrip(proxyCpuMs), verdict);
+        const sleeps = proxySleeps === undefined ? '-' : (proxySleeps / times.length).toFixed(2);
+        row(label, fmt.us(percentile(times, 50)), fmt.us(p99), perTrip(cpuHereMs), perTrip(proxyCpuMs), sleeps, verdict);
       }
+    }
+
+    heading(`Idle: the proxy processes' CPU over ${IDLE_SAMPLE_MS / 1000} s after their round trips (a busy poll must stop when traffic does)`, 'CPU');
+    const idle = targets.filter((t) => t.pid !== undefined).map((t) => ({ label: t.label, cpu: processCpuSince(t.pid!) }));
+    await new Promise((r) => setTimeout(r, IDLE_SAMPLE_MS));
+    for (const { label, cpu } of idle) {
+      const ms = cpu();
+      row(label, ms === undefined ? '-' : fmt.ms(ms));
     }
 
     heading('Bulk throughput, 256 MB one way and back (real time)', 'throughput', 'of direct');
@@ -67,7 +82,7 @@ export async function benchProxy(): Promise<void> {
 
     await benchBackpressure(network);
   } finally {
-    await Promise.all([proxyProcess.stop(), pipeProxy.stop()]);
+    await Promise.all([proxyProcess.stop(), unpolledProxyProcess.stop(), pipeProxy.stop()]);
     await network.close();
     await echo.close();
   }
@@ -153,6 +168,8 @@ interface RoundTripPart {
   times: number[];
   cpuHereMs: number;
   proxyCpuMs?: number;
+  /** Times the proxy process's main thread went to sleep. */
+  proxySleeps?: number;
 }
 
 /**
@@ -168,13 +185,14 @@ async function roundTrips(target: RoundTripTarget, labels: string[]): Promise<Ro
     const times: number[] = [];
     const cpuBefore = process.cpuUsage();
     const proxyCpu = target.pid === undefined ? undefined : processCpuSince(target.pid);
+    const proxySleeps = target.pid === undefined ? undefined : sleepsSince(target.pid);
     for (let i = 0; i < ROUND_TRIPS_PER_PART; i++) {
       const start = performance.now();
       await echoOnce(socket, message);
       times.push(performance.now() - start);
     }
     const cpu = process.cpuUsage(cpuBefore);
-    parts.push({ label, times: times.sort((a, b) => a - b), cpuHereMs: (cpu.user + cpu.system) / 1000, proxyCpuMs: proxyCpu?.() });
+    parts.push({ label, times: times.sort((a, b) => a - b), cpuHereMs: (cpu.user + cpu.system) / 1000, proxyCpuMs: proxyCpu?.(), proxySleeps: proxySleeps?.() });
   }
   socket.destroy();
   return parts;

@@ -5,6 +5,7 @@
  * configuration a side-by-side figure compares.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ServerProcess } from './tcp.ts';
 
@@ -47,4 +48,27 @@ export async function startProxyProcess(upstreamPort: number, options: string[] 
     await stop();
     throw err;
   }
+}
+
+/** The proxy process's option that turns its busy poll off, for the rows that show what the poll changes. */
+export const BUSY_POLL_OFF = ['--busy-poll-us', '0'];
+
+/**
+ * Starts counting the times a process's main thread went to sleep (its voluntary context switches,
+ * proc(5) /proc/PID/task/PID/status): each one is a wake-up the next chunk has to wait for. The
+ * function returns the count since; undefined without /proc.
+ */
+export function sleepsSince(pid: number): () => number | undefined {
+  const read = (): number | undefined => {
+    try {
+      return Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8'))?.[1]);
+    } catch {
+      return undefined;
+    }
+  };
+  const before = read();
+  return () => {
+    const after = read();
+    return before === undefined || after === undefined ? undefined : after - before;
+  };
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -104,6 +105,22 @@ describe('flatline toxiproxy (a child process)', () => {
     }
   });
 
+  it.skipIf(!existsSync('/proc/self/stat'))('busy-polls while traffic flows (the default), and uses no CPU once it stops', async () => {
+    const config = await configFile('busy.json', [{ name: 'echo', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo.port}` }]);
+    const run = flatline(['toxiproxy', '--port', '0', '--config', config]);
+    const proxies = await new Toxiproxy(await run.listening()).getAll();
+    const socket = await connect(Number(proxies.echo.listen.split(':')[1]));
+    for (let i = 0; i < 200; i++) await roundTrip(socket);
+    socket.destroy();
+    await new Promise((r) => setTimeout(r, 100)); // the window (1 ms) has long passed
+    const before = cpuTicks(run.child.pid!);
+    await new Promise((r) => setTimeout(r, 500));
+    // a loop that kept spinning would take up to all 500 ms (50 ticks); idle, node wakes now and then
+    expect(cpuTicks(run.child.pid!) - before).toBeLessThan(5);
+    run.child.kill('SIGTERM');
+    expect((await run.exit).code).toBe(0);
+  });
+
   it('rejects a config file with a bad entry: exit 2, the message names the file', async () => {
     const config = await configFile('bad-entry.json', [{ name: 'ok', upstream: '127.0.0.1:1' }, { name: 'no-upstream' }]);
     const { code, stderr } = await flatline(['toxiproxy', '--port', '0', '--config', config]).exit;
@@ -112,7 +129,20 @@ describe('flatline toxiproxy (a child process)', () => {
   });
 });
 
+/** User + system CPU time of a process so far, in clock ticks of 10 ms (proc(5): /proc/PID/stat fields 14 and 15). */
+function cpuTicks(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
 describe('flatline toxiproxy (in process): failures before it listens', () => {
+  it.each(['1.5', '-1', '1000001', 'fast'])('--busy-poll-us %s: exit 2 and a message naming the flag', async (value) => {
+    const io = captureIo();
+    expect(await main(['toxiproxy', '--port', '0', `--busy-poll-us=${value}`], io)).toBe(2);
+    expect(io.err()).toContain(`--busy-poll-us must be a whole number from 0 to 1000000 (got "${value}")`);
+    expect(io.out()).toBe('');
+  });
+
   it.each([
     ['missing.json', undefined, 'no such file'],
     ['broken.json', '[{"name": ', 'not valid JSON: '],
