@@ -72,9 +72,9 @@ export function cpuCells(result: ConnectionsResult): [string, string] {
 
 /**
  * Direct and proxied, with the echo in this process and in its own, and the proxy in this process
- * (made on `network`) and in its own; then that one with its busy poll off; last, a bare node pipe() proxy in its own process, the floor
- * for any proxy on node's sockets. `close()` stops the echo servers and the proxy processes (the
- * network is the caller's).
+ * (made on `network`) and in its own, there with its busy poll on (the default) and off; last, a
+ * bare node pipe() proxy in its own process, the floor for any proxy on node's sockets. `close()`
+ * stops the echo servers and the proxy processes (the network is the caller's).
  */
 export async function connectionTargets(network: FaultNetwork): Promise<{ targets: ConnectionTarget[]; close: () => Promise<void> }> {
   const here = await startServer((s) => s.pipe(s));
