@@ -105,7 +105,7 @@ describe('flatline toxiproxy (a child process)', () => {
     }
   });
 
-  it.skipIf(!existsSync('/proc/self/stat'))('busy-polls while traffic flows (the default), and uses no CPU once it stops', async () => {
+  it.skipIf(!existsSync('/proc/self/stat'))('uses no CPU once traffic stops: its busy poll (on by default) lets the loop block again', async () => {
     const config = await configFile('busy.json', [{ name: 'echo', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo.port}` }]);
     const run = flatline(['toxiproxy', '--port', '0', '--config', config]);
     const proxies = await new Toxiproxy(await run.listening()).getAll();

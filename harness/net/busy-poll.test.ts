@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { BusyPoll } from './busy-poll.ts';
+import { BusyPoll, runnableThreads } from './busy-poll.ts';
 
 const polls: BusyPoll[] = [];
 afterEach(() => polls.splice(0).forEach((poll) => poll.stop()));
 
-function busyPoll(windowMs: number): BusyPoll {
-  const poll = new BusyPoll(windowMs);
+/** A poll that always finds a CPU to spare unless told otherwise, asking on every turn. */
+function busyPoll(windowMs: number, spareCpu = () => true): BusyPoll {
+  const poll = new BusyPoll(windowMs, { spareCpu, checkEveryMs: 0 });
   polls.push(poll);
   return poll;
 }
@@ -51,6 +52,26 @@ describe('BusyPoll', () => {
     poll.poke();
     expect(poll.polling).toBe(true);
     await turnsUntilIdle(poll);
+  });
+
+  it('does not poll while no CPU is spare, and stops polling when the CPUs fill up', async () => {
+    let spare = false;
+    const poll = busyPoll(60_000, () => spare);
+    poll.poke();
+    expect(poll.polling).toBe(false);
+    spare = true;
+    poll.poke();
+    expect(poll.polling).toBe(true);
+    await turn();
+    expect(poll.polling).toBe(true);
+    spare = false;
+    await turnsUntilIdle(poll);
+  });
+
+  it('reads the runnable threads from /proc/loadavg\'s running/total field', () => {
+    expect(runnableThreads('0.94 1.22 3.56 3/612 12345\n')).toBe(3);
+    expect(runnableThreads('12.43 8.90 6.49 14/1031 98765\n')).toBe(14);
+    expect(runnableThreads('')).toBe(0);
   });
 
   it('a window of 0 never polls', () => {
