@@ -18,6 +18,15 @@ const INSTALLED = Symbol.for('flatline.installedClock');
 const slot = globalThis as { [INSTALLED]?: FakeTimersClock };
 
 /**
+ * One fake-timers instance for the process, made while the globals are still node's own: each
+ * `withGlobal()` call defines its classes afresh (its timer heap among them), so a clock per call
+ * gave every world's timers objects of a new shape, and V8 threw away the code it had optimised for
+ * the previous world's ("wrong map" deoptimisations at the start of every run in a warm worker).
+ * `install()` still saves and restores whatever the globals are when a clock is installed.
+ */
+const fakeTimers = FakeTimers.withGlobal(globalThis);
+
+/**
  * A clock on @sinonjs/fake-timers, installed process-wide: setTimeout/setInterval/Date/
  * performance.now are fake everywhere, so third-party clients run on it unchanged.
  * setImmediate, process.nextTick and queueMicrotask stay real: real I/O needs them.
@@ -38,7 +47,7 @@ export abstract class FakeTimersClock implements Clock {
     if (slot[INSTALLED]) {
       throw new FlatlineError('FLATLINE_ERR_CLOCK_BUSY', 'a virtual clock is already installed in this process; uninstall it first (one virtual world per process; use workers for parallel runs)');
     }
-    this.fake = FakeTimers.withGlobal(globalThis).install({
+    this.fake = fakeTimers.install({
       now: epoch,
       toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
       loopLimit: 1_000_000,

@@ -8,6 +8,16 @@ export interface ContextHost {
 }
 
 /**
+ * One store for every world of the process. An AsyncLocalStorage keys what it carries by a symbol
+ * of its own, set on every immediate, tick and promise it sees: a store per world gave node's timer
+ * and stream objects a new shape per world, and V8 dropped its optimised code for them at the start
+ * of each run ("wrong map"). Worlds never share a host, so one store cannot mix theirs up.
+ */
+const hostStore = new AsyncLocalStorage<ContextHost>();
+/** Contexts carrying hosts right now: the store's async hooks come off when the last one is disposed. */
+let carrying = 0;
+
+/**
  * Which host the running code lives on. A socket made with net.connect or a server that listens on
  * a wildcard belongs to the current host, so a client library runs on its own host (behind its own
  * NAT) without being told. The host follows the code through promises, immediates and ticks
@@ -16,7 +26,7 @@ export interface ContextHost {
  * host pays nothing for it.
  */
 export class HostContext<H extends ContextHost = ContextHost> {
-  private readonly store = new AsyncLocalStorage<H>();
+  private readonly store = hostStore as AsyncLocalStorage<H>;
   private active = false;
 
   /** `clock` is the world's (whose fake timers carry hosts); `timers` what the hosts' own timers run on. */
@@ -62,11 +72,12 @@ export class HostContext<H extends ContextHost = ContextHost> {
     if (!this.active) return;
     this.active = false;
     if (this.clock instanceof FakeTimersClock) this.clock.bindTimers(undefined);
-    this.store.disable();
+    if (--carrying === 0) this.store.disable();
   }
 
   private activate(): void {
     this.active = true;
+    carrying++;
     // fake-timers' callbacks run from the clock's loop, outside any async context: bind each one
     // to the host that scheduled it, as node's own timers would carry it.
     if (this.clock instanceof FakeTimersClock) {

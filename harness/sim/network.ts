@@ -88,9 +88,14 @@ export class SimNetwork {
     return this.hosts.within(host, fn);
   }
 
-  /** The host the running code lives on: the one `onHost()` named, else the default host. */
+  /**
+   * The host the running code lives on: the one `onHost()` named, else the default host. The host
+   * store is the process's (sim/host-context.ts): a host of a world closed before this one, named
+   * by a callback it left behind, is not ours.
+   */
   get currentHost(): Host {
-    return this.hosts.current ?? this.defaultHost;
+    const host = this.hosts.current;
+    return host && this.names.get(host.name) === host ? host : this.defaultHost;
   }
 
   /** The world is done with the network: stop carrying hosts through async context. */
