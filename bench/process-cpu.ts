@@ -34,22 +34,34 @@ export function processCpuSince(pid: number): () => number | undefined {
   return since(() => processCpuMs(pid));
 }
 
+/** What a thread did with its time, in ms: ran, or was ready to run and waited for a core. */
+export interface ThreadTime {
+  cpuMs: number;
+  /** Ready to run but waiting in the scheduler's run queue (every core busy with something else). */
+  runQueueMs: number;
+}
+
 /**
- * Time on CPU of a process's main thread alone, in ms (its task whose id is the pid): what a run
- * costs in its own thread, without V8's compiler and GC helper threads, which a second core runs
- * alongside. Undefined without /proc.
+ * A process's main thread (its task whose id is the pid): what a run costs in its own thread,
+ * without V8's compiler and GC helper threads, which a second core runs alongside; and how long it
+ * waited for a core. The first two fields of its schedstat, in ns (proc(5)). Undefined without /proc.
  */
-export function mainThreadCpuMs(pid: number): number | undefined {
+export function mainThreadTime(pid: number): ThreadTime | undefined {
   try {
-    return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+    const [cpuNs, runQueueNs] = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ').map(Number);
+    return { cpuMs: cpuNs! / 1e6, runQueueMs: runQueueNs! / 1e6 };
   } catch {
     return undefined;
   }
 }
 
-/** Starts measuring a process's main thread: the function returns the ms of CPU it has used since (undefined without /proc). */
-export function mainThreadCpuSince(pid: number): () => number | undefined {
-  return since(() => mainThreadCpuMs(pid));
+/** Starts measuring a process's main thread: the function returns its time since (undefined without /proc). */
+export function mainThreadTimeSince(pid: number): () => ThreadTime | undefined {
+  const before = mainThreadTime(pid);
+  return () => {
+    const after = mainThreadTime(pid);
+    return before && after && { cpuMs: after.cpuMs - before.cpuMs, runQueueMs: after.runQueueMs - before.runQueueMs };
+  };
 }
 
 /** The growth of a reading from now on, as a function to call later; undefined when either reading is. */
