@@ -16,3 +16,15 @@ it('timers refreshed over and over (aedes refreshes a keepalive per packet) stil
   expect(fired).toHaveLength(500);
   expect(fired).toEqual([...fired].sort((a, b) => a - b));
 });
+
+it('clocks installed one after another build their timers from the same classes, so V8 keeps its optimised code from world to world', () => {
+  const heapShape = () => {
+    clock = VirtualClock.install();
+    setTimeout(() => {}, 1_000); // fake-timers makes its heap with the first timer
+    const heap = (clock as unknown as { fake: { timerHeap: object } }).fake.timerHeap;
+    clock.uninstall();
+    clock = undefined;
+    return Object.getPrototypeOf(heap) as object;
+  };
+  expect(heapShape()).toBe(heapShape());
+});

@@ -1,6 +1,9 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { RealClock } from '../clock/real-clock.ts';
 import { simFixture, type SimFixture } from './fixture.ts';
+import { HostContext } from './host-context.ts';
+import type { SimNetwork } from './network.ts';
 
 let f: SimFixture;
 afterEach(() => f?.close());
@@ -112,4 +115,37 @@ describe('the host the running code lives on', () => {
     expect(phoneSocket.destroyed).toBe(true);
     expect(redialedFrom).toBe('phone');
   });
+
+  it('a callback the last world left behind on a host dials from the next world’s default host, not from a closed world’s host', async () => {
+    const first = await world();
+    let release!: () => void;
+    let installed!: SimNetwork; // the network in place when the callback runs
+    const leftover = f.network.onHost(first.phone, async () => {
+      await new Promise<void>((resolve) => (release = resolve));
+      return installed.currentHost;
+    });
+    f.close();
+    const next = await world();
+    installed = f.network;
+    f.network.onHost(next.phone, () => {}); // this world carries hosts too
+    release();
+    expect(await leftover).toBe(f.network.defaultHost);
+  });
 });
+
+describe('one host store for every context of the process', () => {
+  it('a context that is disposed leaves another one carrying its hosts through promises', async () => {
+    const a = new HostContext(new RealClock());
+    const b = new HostContext(new RealClock());
+    const host = { name: 'phone' };
+    a.within({ name: 'laptop' }, () => {});
+    const carried = b.within(host, async () => {
+      a.dispose();
+      await Promise.resolve();
+      return b.current;
+    });
+    expect(await carried).toBe(host);
+    b.dispose();
+  });
+});
+
