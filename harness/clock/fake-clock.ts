@@ -18,13 +18,14 @@ const INSTALLED = Symbol.for('flatline.installedClock');
 const slot = globalThis as { [INSTALLED]?: FakeTimersClock };
 
 /**
- * One fake-timers instance for the process, made while the globals are still node's own: each
- * `withGlobal()` call defines its classes afresh (its timer heap among them), so a clock per call
- * gave every world's timers objects of a new shape, and V8 threw away the code it had optimised for
- * the previous world's ("wrong map" deoptimisations at the start of every run in a warm worker).
- * `install()` still saves and restores whatever the globals are when a clock is installed.
+ * One fake-timers instance for every clock of this copy of the module: each `withGlobal()` call
+ * defines its classes afresh (its timer heap among them), so a clock per call gave every world's
+ * timers objects of a new shape, and V8 threw away the code it had optimised for the previous
+ * world's ("wrong map" deoptimisations at the start of every run in a warm worker). Made at the
+ * first install, when no clock is installed (the guard above holds across copies): withGlobal
+ * keeps the Date it finds as the real one, and a copy loaded during a run would find a fake.
  */
-const fakeTimers = FakeTimers.withGlobal(globalThis);
+let fakeTimers: ReturnType<typeof FakeTimers.withGlobal> | undefined;
 
 /**
  * A clock on @sinonjs/fake-timers, installed process-wide: setTimeout/setInterval/Date/
@@ -47,6 +48,7 @@ export abstract class FakeTimersClock implements Clock {
     if (slot[INSTALLED]) {
       throw new FlatlineError('FLATLINE_ERR_CLOCK_BUSY', 'a virtual clock is already installed in this process; uninstall it first (one virtual world per process; use workers for parallel runs)');
     }
+    fakeTimers ??= FakeTimers.withGlobal(globalThis);
     this.fake = fakeTimers.install({
       now: epoch,
       toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
