@@ -89,8 +89,9 @@ const SPARE_CPU_CHECK_MS = 10;
 
 /**
  * Whether a CPU would be idle if this thread did not run: the threads runnable right now (the
- * fourth field of /proc/loadavg, "running/total", this one included) fit on the machine's CPUs.
- * Without /proc (not Linux) it cannot tell and says yes.
+ * fourth field of /proc/loadavg, "running/total", this one included) fit on the CPUs this process
+ * may use. Without /proc (not Linux) it cannot tell and says yes. In a container the count is the
+ * host's, so a busy host keeps the poll off.
  */
 export function spareCpu(): boolean {
   let loadavg: string;
