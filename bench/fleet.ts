@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { compiledChild } from './compiled.ts';
 import { fmt, heading, row } from './support.ts';
 
-const CHILD = fileURLToPath(new URL('./fleet-child.ts', import.meta.url));
+const CHILD = new URL('./fleet-child.ts', import.meta.url);
 
 interface StormFigures {
   wallMs: number;
@@ -16,7 +16,7 @@ interface StormFigures {
 
 function storm(kind: string, size: number): Promise<StormFigures | string> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--max-old-space-size=8192', '--import', 'tsx', CHILD, kind, String(size)], { timeout: 900_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+    execFile(process.execPath, ['--max-old-space-size=8192', compiledChild(CHILD), kind, String(size)], { timeout: 900_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
       if (err && (err as { killed?: boolean }).killed) return resolve('stopped after 15 minutes');
       if (err) return resolve(/FlatlineError: ([^\n]+)/.exec(stderr)?.[1] ?? err.message.split('\n')[0]!);
       resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as StormFigures);
@@ -30,7 +30,7 @@ function storm(kind: string, size: number): Promise<StormFigures | string> {
  * Targets: 10,000 clients under 30 s and 1 GB; 100,000 under 5 minutes and 6 GB, on 2 cores.
  */
 export async function benchFleet(): Promise<void> {
-  heading('Fleets: restart storm (spread 1m, crash at 2m, back at 2m30s, 5m virtual)', 'wall', 'cpu', 'peak RSS', 'events', 'back');
+  heading('Fleets: restart storm (spread 1m, crash at 2m, back at 2m30s, 5m virtual; compiled JavaScript)', 'wall', 'cpu', 'peak RSS', 'events', 'back');
   const plan: [string, number][] = [
     ['tcp', 1_000],
     ['tcp', 10_000],

@@ -13,7 +13,7 @@ import { benchIdleDay, benchSim } from './sim.ts';
 import { benchSuite } from './suite.ts';
 
 const started = performance.now();
-console.log(`flatline bench — node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
+console.log(`flatline bench — node ${process.version}, ${(await import('node:os')).cpus().length} cores; its child processes run compiled JavaScript, as the package ships (bench/compiled.ts)`);
 await benchProxy();
 await benchCompression();
 await benchIoTracker();

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { compiledChild } from './compiled.ts';
 import { fmt, heading, row } from './support.ts';
 
-const CHILD = fileURLToPath(new URL('./crowd-child.ts', import.meta.url));
+const CHILD = new URL('./crowd-child.ts', import.meta.url);
 /** A kernel crowd that takes longer than this is stopped: its cost grows with the square of its size. */
 const KERNEL_LIMIT_MS = 120_000;
 
@@ -21,7 +21,7 @@ interface CrowdFigures {
 /** A crowd's figures; `stopped` past its time limit; a message when the run itself failed. */
 function crowd(kind: string, size: number, network: string, hours: number, limitMs: number, faults: Faults = 'proxy', runs = 1): Promise<CrowdFigures | 'stopped' | string> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', CHILD, kind, String(size), network, String(hours), faults, String(runs)], { timeout: limitMs, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [compiledChild(CHILD), kind, String(size), network, String(hours), faults, String(runs)], { timeout: limitMs, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
       if (err && (err as { killed?: boolean }).killed) return resolve('stopped');
       if (err) return resolve(/FlatlineError: ([^\n]+)/.exec(stderr)?.[1] ?? err.message.split('\n')[0]!);
       resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as CrowdFigures);

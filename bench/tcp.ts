@@ -1,10 +1,10 @@
 import { fork } from 'node:child_process';
 import net from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { LISTEN_BACKLOG } from '../harness/net/backlog.ts';
+import { compiledChild } from './compiled.ts';
 
-const ECHO_CHILD = fileURLToPath(new URL('./echo-child.ts', import.meta.url));
-const PIPE_PROXY_CHILD = fileURLToPath(new URL('./pipe-proxy-child.ts', import.meta.url));
+const ECHO_CHILD = new URL('./echo-child.ts', import.meta.url);
+const PIPE_PROXY_CHILD = new URL('./pipe-proxy-child.ts', import.meta.url);
 
 /** A loopback TCP server for the benchmarks. */
 export interface BenchServer {
@@ -87,8 +87,9 @@ export function startPipeProxyProcess(upstreamPort: number): Promise<ServerProce
 }
 
 /** Forks a bench child that sends its port over IPC once listening and exits when the parent disconnects. */
-async function forkServer(file: string, args: string[]): Promise<ServerProcess> {
-  const child = fork(file, args, { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+async function forkServer(source: URL, args: string[]): Promise<ServerProcess> {
+  const file = compiledChild(source);
+  const child = fork(file, args, { execArgv: [], stdio: 'inherit' });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (message) => resolve(Number(message)));
     child.once('exit', (code) => reject(new Error(`${file} exited with ${code} before listening`)));
