@@ -46,6 +46,24 @@ describe('ConnectionTable', () => {
     expect(table.size).toBe(1000);
   });
 
+  it('holds a peer on both of its own addresses apart, and each alone again once the other goes', () => {
+    const table = new ConnectionTable();
+    const own = conn('10.0.0.1', 80, '10.0.0.9', 40000);
+    const loop = conn('127.0.0.1', 80, '10.0.0.9', 40000);
+    table.add(own);
+    table.add(loop);
+    expect(table.delete(own)).toBe(true);
+    expect(table.get('10.0.0.1', 80, '10.0.0.9', 40000)).toBeUndefined();
+    expect(table.get('127.0.0.1', 80, '10.0.0.9', 40000)).toBe(loop);
+    table.add(own);
+    expect(table.delete(loop)).toBe(true);
+    expect(table.delete(loop)).toBe(false);
+    expect(table.get('10.0.0.1', 80, '10.0.0.9', 40000)).toBe(own);
+    expect(table.delete(own)).toBe(true);
+    expect(table.size).toBe(0);
+    expect(table.get('10.0.0.1', 80, '10.0.0.9', 40000)).toBeUndefined();
+  });
+
   it('lets a new connection take a 4-tuple over (a SYN that ends a TIME_WAIT)', () => {
     const table = new ConnectionTable();
     const old = conn('10.0.0.1', 7000, '10.0.0.2', 1);

@@ -1,17 +1,25 @@
 import type { TcpConnection } from './tcp/connection.ts';
 
-/** Connections on one local port and one remote port, by remote address, then by local address. */
-type ByRemoteAddress = Map<string, Map<string, TcpConnection>>;
+/**
+ * The connections of one local port, remote port and remote address: the one connection, as a
+ * host almost always holds, or a map by local address when it holds that triple on more than one
+ * of its addresses (its own and a loopback one).
+ */
+type OnLocalAddress = TcpConnection | Map<string, TcpConnection>;
+
+/** Both ports in one number: a port is 16 bits, as in the TCP header. */
+const portsKey = (localPort: number, remotePort: number) => localPort * 0x10000 + remotePort;
 
 /**
  * A host's connections by 4-tuple. Every arriving segment is looked up here, so by each part of
- * the tuple in turn (local port, remote port, remote address, local address), as a kernel hashes
- * the whole tuple, and never by a key string built per packet. A server's thousands of peers often
- * share both ports (every sim host counts its ephemeral ports from the same first one), so no step
- * scans the others. Iterates in the order the connections were added.
+ * the tuple in turn (both ports as one number, the remote address, the local address), as a kernel
+ * hashes the whole tuple, and never by a key string built per packet. A server's thousands of peers
+ * often share both ports (every sim host counts its ephemeral ports from the same first one), so no
+ * step scans the others. A map per level and per peer would cost a fleet of 100,000 members 300,000
+ * maps; one connection is held as itself. Iterates in the order the connections were added.
  */
 export class ConnectionTable {
-  private readonly byPorts = new Map<number, Map<number, ByRemoteAddress>>();
+  private readonly byPorts = new Map<number, Map<string, OnLocalAddress>>();
   private readonly all = new Set<TcpConnection>();
 
   get size(): number {
@@ -19,7 +27,9 @@ export class ConnectionTable {
   }
 
   get(localAddress: string, localPort: number, remoteAddress: string, remotePort: number): TcpConnection | undefined {
-    return this.byPorts.get(localPort)?.get(remotePort)?.get(remoteAddress)?.get(localAddress);
+    const held = this.byPorts.get(portsKey(localPort, remotePort))?.get(remoteAddress);
+    if (held instanceof Map) return held.get(localAddress);
+    return held?.local.address === localAddress ? held : undefined;
   }
 
   /** Adds `conn`; one already on its 4-tuple is dropped. */
@@ -27,28 +37,32 @@ export class ConnectionTable {
     const { local, remote } = conn;
     const existing = this.get(local.address, local.port, remote.address, remote.port);
     if (existing) this.delete(existing);
-    let byRemotePort = this.byPorts.get(local.port);
-    if (!byRemotePort) this.byPorts.set(local.port, (byRemotePort = new Map()));
-    let byRemoteAddress = byRemotePort.get(remote.port);
-    if (!byRemoteAddress) byRemotePort.set(remote.port, (byRemoteAddress = new Map()));
-    let byLocalAddress = byRemoteAddress.get(remote.address);
-    if (!byLocalAddress) byRemoteAddress.set(remote.address, (byLocalAddress = new Map()));
-    byLocalAddress.set(local.address, conn);
+    const key = portsKey(local.port, remote.port);
+    let byRemoteAddress = this.byPorts.get(key);
+    if (!byRemoteAddress) this.byPorts.set(key, (byRemoteAddress = new Map()));
+    const held = byRemoteAddress.get(remote.address);
+    if (held === undefined) byRemoteAddress.set(remote.address, conn);
+    else if (held instanceof Map) held.set(local.address, conn);
+    else byRemoteAddress.set(remote.address, new Map([[held.local.address, held], [local.address, conn]]));
     this.all.add(conn);
   }
 
   /** Removes `conn`; false when it is not the one on its 4-tuple. */
   delete(conn: TcpConnection): boolean {
     const { local, remote } = conn;
-    const byRemotePort = this.byPorts.get(local.port);
-    const byRemoteAddress = byRemotePort?.get(remote.port);
-    const byLocalAddress = byRemoteAddress?.get(remote.address);
-    if (byLocalAddress?.get(local.address) !== conn) return false;
-    byLocalAddress.delete(local.address);
-    // Empty levels go, so a host that served a million short connections holds no map per peer.
-    if (byLocalAddress.size === 0) byRemoteAddress!.delete(remote.address);
-    if (byRemoteAddress!.size === 0) byRemotePort!.delete(remote.port);
-    if (byRemotePort!.size === 0) this.byPorts.delete(local.port);
+    const key = portsKey(local.port, remote.port);
+    const byRemoteAddress = this.byPorts.get(key);
+    const held = byRemoteAddress?.get(remote.address);
+    if (held === conn) {
+      byRemoteAddress!.delete(remote.address);
+    } else if (held instanceof Map && held.get(local.address) === conn) {
+      held.delete(local.address);
+      if (held.size === 1) byRemoteAddress!.set(remote.address, held.values().next().value!);
+    } else {
+      return false;
+    }
+    // Empty levels go, so a host that served a million short connections holds nothing per peer.
+    if (byRemoteAddress!.size === 0) this.byPorts.delete(key);
     this.all.delete(conn);
     return true;
   }

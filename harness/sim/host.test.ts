@@ -82,3 +82,14 @@ describe('a host that kills every connection of a port at once', () => {
     expect(await echo(await connect(), 'a new one')).toBe('a new one');
   });
 });
+
+describe('a port outside 16 bits', () => {
+  it('is refused as node refuses it, by listen and by connect (ERR_SOCKET_BAD_PORT)', () => {
+    f = simFixture();
+    const host = f.network.addHost('server', SERVER);
+    const listener = { address: SERVER, backlog: 511, accept: () => {} };
+    expect(() => host.listen(65536, listener)).toThrow(expect.objectContaining({ code: 'ERR_SOCKET_BAD_PORT', message: 'options.port should be >= 0 and < 65536. Received type number (65536).' }));
+    expect(() => net.connect(70000, SERVER)).toThrow(expect.objectContaining({ code: 'ERR_SOCKET_BAD_PORT', message: 'Port should be >= 0 and < 65536. Received type number (70000).' }));
+    expect(host.listen(65535, listener)).toBe(65535);
+  });
+});

@@ -19,6 +19,16 @@ export interface HostListener {
 /** How a listener that stopped accepting turns a SYN away (see Host.stopAccepting). */
 export type DoorMode = 'refuse' | 'drop';
 
+/**
+ * A TCP port is 16 bits (RFC 793's header), and the connection table keys on that. node refuses
+ * any other before a socket exists (ERR_SOCKET_BAD_PORT, validatePort() in
+ * lib/internal/validators.js; listen names it options.port, connect Port), and so does the sim.
+ */
+function checkPort(port: number, name: 'Port' | 'options.port'): void {
+  if (Number.isInteger(port) && port >= 0 && port <= 0xffff) return;
+  throw Object.assign(new RangeError(`${name} should be >= 0 and < 65536. Received type number (${port}).`), { code: 'ERR_SOCKET_BAD_PORT' });
+}
+
 export const WILDCARDS = new Set(['0.0.0.0', '::', '']);
 export const isLoopback = (address: string) => address === '::1' || address.startsWith('127.') || address === 'localhost' || address === '::ffff:127.0.0.1';
 
@@ -69,6 +79,7 @@ export class Host implements TcpHost, SimNode {
   }
 
   listen(port: number, listener: HostListener): number {
+    checkPort(port, 'options.port');
     const bound = port === 0 ? this.freePort() : port;
     const existing = this.listeners.get(bound) ?? [];
     if (existing.some((l) => l.address === listener.address || WILDCARDS.has(l.address) || WILDCARDS.has(listener.address))) {
@@ -142,6 +153,7 @@ export class Host implements TcpHost, SimNode {
 
   /** Opens a connection to `remote`; the SYN leaves at once. */
   connect(remote: Endpoint, localAddress?: string): TcpConnection {
+    checkPort(remote.port, 'Port');
     const address = localAddress && !WILDCARDS.has(localAddress) ? localAddress : isLoopback(remote.address) ? '127.0.0.1' : this.address;
     const local = { address, port: this.freePort() };
     this.ephemeral.add(local.port);
