@@ -159,7 +159,24 @@ export class XmppJsClient implements ClientAdapter {
       if (stanza.is('message') && stanza.attrs.id) this.events.emit({ type: 'message.failed', id: stanza.attrs.id, reason: 'stream management: the session was lost before the server acknowledged it' });
     });
     sm.on('resumed', () => this.online()); // a resume sets the status to online without announcing it
+    this.dropStaleLogins(xmpp);
     return xmpp;
+  }
+
+  /**
+   * xmpp.js 0.14 leaks a 'nonza' listener for every login its connection loses half-way: the SASL
+   * exchange (@xmpp/sasl/index.js, `await procedure(entity, ...)`) runs in @xmpp/events'
+   * lib/procedure.js, which adds it (`entity.on("nonza", listener)`, line 22) and removes it only
+   * when the exchange ends, in `done` or on an error (lines 4 and 9). A lost connection ends
+   * neither, so the listener outlives its stream and the next stream's SASL elements reach it too.
+   * Once the socket is gone no exchange of it can end: every 'nonza' listener but those the client
+   * had before its first connection goes with it.
+   */
+  private dropStaleLogins(xmpp: XmppClient): void {
+    const own = new Set(xmpp.listeners('nonza'));
+    xmpp.on('disconnect', () => {
+      for (const listener of xmpp.listeners('nonza')) if (!own.has(listener)) xmpp.removeListener('nonza', listener as (...args: unknown[]) => void);
+    });
   }
 
   /**

@@ -5,6 +5,7 @@ import { realTimers } from '../clock/clock.ts';
 import { findSubject } from '../scenario/subjects.ts';
 import { streamHeader } from '../protocol/xmpp.ts';
 import { World } from '../scenario/world.ts';
+import type { XmppClient } from '@xmpp/client';
 import { XmppJsClient, xmppJsDefaults } from './xmpp-client.ts';
 import { idleUntil, MIN, outages, S, subjectWorld, type SubjectWorld } from './subject-world.ts';
 
@@ -176,30 +177,32 @@ describe('xmpp: bad input leaves a clear reason in the trace and nothing open', 
   });
 
   it("malformed XML from the server: xmpp.js answers bad-format and drops the connection, and the parser's complaint is the reason", async () => {
-    const handles = () => process.getActiveResourcesInfo().filter((r) => r.startsWith('TCP')).length;
-    const before = handles();
-    const accepted = new Set<net.Socket>();
-    const garbage = net.createServer((socket) => {
-      accepted.add(socket);
-      socket.on('error', () => {});
-      socket.once('data', () => socket.write(`${streamHeader({ from: 'flatline.test', id: 'g1' })}<stream:features><oops></stream:features>`));
+    await againstRawServer(
+      (socket) => socket.once('data', () => socket.write(`${streamHeader({ from: 'flatline.test', id: 'g1' })}<stream:features><oops></stream:features>`)),
+      async (world) => {
+        await world.idle(500);
+        const dead = world.trace.of('client:c1').filter((e) => e.type === 'link.dead');
+        expect(dead[0]).toMatchObject({ t: 0, reason: 'malformed XML from the server: oops must be closed.' });
+      },
+    );
+  });
+
+  it('a connection lost in the middle of each login leaves no xmpp.js listener behind, however many times it happens', async () => {
+    let logins = 0;
+    // offers SCRAM-SHA-1, then drops the connection on the client's <auth/>: the login neither succeeds nor fails
+    const features = "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>SCRAM-SHA-1</mechanism></mechanisms></stream:features>";
+    const dropAtAuth = (socket: net.Socket) =>
+      socket.on('data', (data) => {
+        if (!data.toString().includes('<auth')) return socket.write(`${streamHeader({ from: 'flatline.test', id: 'd1' })}${features}`);
+        logins++;
+        socket.destroy();
+      });
+    await againstRawServer(dropAtAuth, async (world, adapter) => {
+      await world.idle(10_500);
+      const xmpp = (adapter as unknown as { xmpp: XmppClient }).xmpp;
+      expect(logins).toBe(11); // one a second, each cut at its <auth/>
+      expect(xmpp.listenerCount('nonza')).toBe(1); // the adapter's own; xmpp.js alone would hold 12
     });
-    await new Promise<void>((resolve) => garbage.listen(0, '127.0.0.1', () => resolve()));
-    const world = new World();
-    try {
-      const client = world.addClient(new XmppJsClient(world.clientContext('c1'), { host: '127.0.0.1', port: (garbage.address() as net.AddressInfo).port }));
-      client.connect();
-      await world.idle(500);
-      const dead = world.trace.of('client:c1').filter((e) => e.type === 'link.dead');
-      expect(dead[0]).toMatchObject({ t: 0, reason: 'malformed XML from the server: oops must be closed.' });
-    } finally {
-      await world.close();
-      for (const socket of accepted) socket.destroy();
-      await new Promise((resolve) => garbage.close(resolve));
-      const deadline = realTimers.dateNow() + 2000;
-      while (handles() > before && realTimers.dateNow() < deadline) await new Promise((resolve) => realTimers.setTimeout(resolve, 5));
-      expect(handles(), 'TCP sockets or listeners left open').toBe(before);
-    }
   });
 
   it('a stream error from the server (a graceful stop says system-shutdown) is the reason', async () => {
@@ -219,3 +222,32 @@ describe('xmpp: bad input leaves a clear reason in the trace and nothing open', 
     expect(countDelivery(sw.world.trace.events)).toMatchObject({ attempted: 1, ok: 0, failed: 1 });
   });
 });
+
+/**
+ * The xmpp subject's client, c1, against a raw TCP server that answers as `serve` says; `body` runs
+ * in its world. Afterwards no TCP socket or listener may be left open.
+ */
+async function againstRawServer(serve: (socket: net.Socket) => void, body: (world: World, adapter: XmppJsClient) => Promise<void>): Promise<void> {
+  const handles = () => process.getActiveResourcesInfo().filter((r) => r.startsWith('TCP')).length;
+  const before = handles();
+  const accepted = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    accepted.add(socket);
+    socket.on('error', () => {});
+    serve(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const world = new World();
+  try {
+    const adapter = new XmppJsClient(world.clientContext('c1'), { host: '127.0.0.1', port: (server.address() as net.AddressInfo).port });
+    world.addClient(adapter).connect();
+    await body(world, adapter);
+  } finally {
+    await world.close();
+    for (const socket of accepted) socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
+    const deadline = realTimers.dateNow() + 2000;
+    while (handles() > before && realTimers.dateNow() < deadline) await new Promise((resolve) => realTimers.setTimeout(resolve, 5));
+    expect(handles(), 'TCP sockets or listeners left open').toBe(before);
+  }
+}
