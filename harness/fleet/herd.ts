@@ -1,8 +1,8 @@
-import { errored, judge, plural, type Measure, type Verdict } from '../checks/verdict.ts';
+import { errored, judge, plural, type Verdict } from '../checks/verdict.ts';
 import { timeOf, describeMoment, type Moment } from '../checks/moment.ts';
 import type { TraceEvent } from '../trace/trace.ts';
 import { formatMs } from '../util/duration.ts';
-import { fleetMetrics, totalWasted, type FleetMetrics } from './metrics.ts';
+import { fleetMetrics, fleetNumbers } from './metrics.ts';
 
 /** The limits a herd check holds a fleet to; any left out is measured, not judged. */
 export interface HerdBounds {
@@ -42,36 +42,15 @@ export function checkHerd(events: readonly TraceEvent[], options: HerdOptions): 
   if (at === undefined) return errored('herd', `${describeMoment(options.after)} never happened, so there is no storm to judge; add the step that causes it, or name another moment in \`after\``);
   const m = fleetMetrics(events, options.members, at);
   if (m.affected === 0) return errored('herd', `no member of ${options.label} lost its connection after ${formatMs(at)}: the event did not reach them`);
-  const wasted = totalWasted(m);
-  const value: Record<keyof HerdBounds, number | null> = { peak: m.peak, p99: m.p99, peakReconnects: m.peakReconnects, herdFactor: m.herdFactor, back50: m.back50, back90: m.back90, back99: m.back99, back100: m.back100, wasted };
+  const measured = fleetNumbers(m);
+  const value: Record<keyof HerdBounds, number | null> = measured; // every bound is one of the numbers
   const broken = (Object.entries(options.bounds) as [keyof HerdBounds, number][]).filter(([key, limit]) => value[key] === null || value[key] > limit);
   const ok = broken.length === 0 && m.back === m.affected;
   const summary =
     `${options.label}: ${m.back} of ${m.affected} back, 99% after ${show(m.back99)}, all after ${show(m.back100)}; ` +
-    `peak ${m.peak} attempts/s (herd factor ${m.herdFactor}), ${m.peakReconnects} reconnects/s at most, ${plural(m.attempts, 'attempt')}, ${wasted} wasted` +
+    `peak ${m.peak} attempts/s (herd factor ${m.herdFactor}), ${m.peakReconnects} reconnects/s at most, ${plural(m.attempts, 'attempt')}, ${measured.wasted} wasted` +
     (broken.length ? `; over the bound: ${broken.map(([key, limit]) => `${key} ${describe(key, value[key])} > ${describe(key, limit)}`).join(', ')}` : '');
-  return judge('herd', ok, { summary, measured: measuredOf(m, wasted), bound: Object.keys(options.bounds).length ? { ...options.bounds } : undefined });
-}
-
-function measuredOf(m: FleetMetrics, wasted: number): Record<string, Measure> {
-  return {
-    at: m.at,
-    affected: m.affected,
-    back: m.back,
-    attempts: m.attempts,
-    peak: m.peak,
-    p99: m.p99,
-    peakReconnects: m.peakReconnects,
-    herdFactor: m.herdFactor,
-    back50: m.back50,
-    back90: m.back90,
-    back99: m.back99,
-    back100: m.back100,
-    wasted,
-    refused: m.wasted.refused,
-    timedOut: m.wasted.timedOut,
-    mostReconnects: m.mostReconnects,
-  };
+  return judge('herd', ok, { summary, measured, bound: Object.keys(options.bounds).length ? { ...options.bounds } : undefined });
 }
 
 const show = (ms: number | null) => (ms === null ? 'never' : formatMs(ms));

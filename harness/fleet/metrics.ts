@@ -46,6 +46,21 @@ export function totalWasted(m: Pick<FleetMetrics, 'wasted'>): number {
   return m.wasted.refused + m.wasted.timedOut + m.wasted.other;
 }
 
+/**
+ * FleetMetrics as numbers, without its per-second and per-member lists: what a herd verdict
+ * measures and what the fleet page shows, from this one projection. `wasted` is the total.
+ */
+export type FleetNumbers = Pick<FleetMetrics, 'at' | 'affected' | 'back' | 'attempts' | 'peak' | 'p99' | 'peakReconnects' | 'herdFactor' | 'back50' | 'back90' | 'back99' | 'back100' | 'mostReconnects'> & {
+  wasted: number;
+  refused: number;
+  timedOut: number;
+};
+
+export function fleetNumbers(m: FleetMetrics): FleetNumbers {
+  const { at, affected, back, attempts, peak, p99, peakReconnects, herdFactor, back50, back90, back99, back100, mostReconnects } = m;
+  return { at, affected, back, attempts, peak, p99, peakReconnects, herdFactor, back50, back90, back99, back100, wasted: totalWasted(m), refused: m.wasted.refused, timedOut: m.wasted.timedOut, mostReconnects };
+}
+
 const isLoss = (e: TraceEvent) => e.type === 'link.dead' || (e.type === 'state' && (e.state === 'closed' || e.state === 'waiting'));
 
 function wasteReason(reason: unknown): WasteReason {

@@ -71,7 +71,7 @@ if (!chromiumAvailable()) {
     it('draws a line per fleet run on both charts, every point of each', async () => {
       expect(lines.map((l) => l.label)).toEqual(['tcp jitter=none', 'tcp jitter=full', 'tcp']);
       const drawn = (chart: string) => page.locator(`.fleet-section .${chart} + .legend li`).evaluateAll((lis) => lis.map((li) => Number((li as HTMLElement).dataset.drawn)));
-      expect(await drawn('fleet-rate')).toEqual(lines.map((l) => l.attempts.length));
+      expect(await drawn('fleet-rate')).toEqual(lines.map((l) => l.rate.length));
       expect((await drawn('fleet-cdf')).every((n) => n > 0)).toBe(true);
       expect(await page.locator('.fleet-section .fleet-rate canvas').count()).toBe(1);
     });
@@ -86,7 +86,7 @@ if (!chromiumAvailable()) {
 
     it('carries a 100,000-client fleet as per-second counts and at most 200 CDF points', () => {
       const huge = lines[2]!;
-      expect(huge.attempts.reduce((a, b) => a + b, 0)).toBe(2 * HUGE);
+      expect(huge.rate.reduce((a, b) => a + b, 0)).toBe(2 * HUGE);
       expect(huge.cdf.length).toBeLessThanOrEqual(CDF_POINTS + 1);
       expect(huge.cdf.at(-1)).toEqual([89_000, 1]);
       expect(fs.statSync(PAGE).size).toBeLessThan(2_000_000);

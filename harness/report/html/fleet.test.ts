@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fakeRun } from '../../../test/support/fake-run.ts';
+import { checkHerd } from '../../fleet/herd.ts';
 import type { TraceEvent } from '../../trace/trace.ts';
 import { buildFleetLines, cdfOf } from './fleet.ts';
 
@@ -29,6 +30,10 @@ describe('the fleet page data', () => {
     const herd = { check: 'herd', status: 'pass' as const, summary: '', measured: { at: 5_000 } };
     const lines = buildFleetLines([fakeRun({ trace, cell: { jitter: 'full' }, verdicts: [herd] }), fakeRun({ trace, verdicts: [{ ...herd, check: 'delivery' }] })]);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ label: 'tcp jitter=full', at: 5_000, attempts: [0, 1, 0, 1], reconnects: [0, 1, 0, 1], affected: 2, back: 2, back100: 3_500, cdf: [[1_000, 0.5], [3_500, 1]] });
+    expect(lines[0]).toMatchObject({ label: 'tcp jitter=full', at: 5_000, rate: [0, 1, 0, 1], reconnects: [0, 1, 0, 1], attempts: 2, affected: 2, back: 2, back100: 3_500, cdf: [[1_000, 0.5], [3_500, 1]] });
+    // the row of numbers is the herd verdict's own, every one of them
+    const { measured } = checkHerd(trace, { after: 5_000, members: new Set(['tcp-0', 'tcp-1']), label: 'the fleet', bounds: {} });
+    expect(Object.keys(measured).length).toBeGreaterThan(10);
+    expect(lines[0]).toMatchObject(measured);
   });
 });

@@ -1,34 +1,22 @@
-import { fleetMetrics, totalWasted } from '../../fleet/metrics.ts';
+import { fleetMetrics, fleetNumbers, type FleetNumbers } from '../../fleet/metrics.ts';
 import type { RunResult } from '../../scenario/results.ts';
 
 /** The CDF of time back travels as at most this many points: the page draws 100,000 members as 200. */
 export const CDF_POINTS = 200;
 
-/** One fleet run as the fleet page draws it: a line on each chart and a row of numbers. */
-export interface FleetLine {
+/** One fleet run as the fleet page draws it: a line on each chart and a row of numbers (the herd verdict's own). */
+export interface FleetLine extends FleetNumbers {
   run: string;
   /** What tells it from the others: its matrix cell ("jitter=full"), else its subject. */
   label: string;
   subject: string;
   status: RunResult['status'];
-  /** When the event was (ms since the run began). */
-  at: number;
   /** Connection attempts in each second from the event. */
-  attempts: number[];
+  rate: number[];
   /** Reconnections in each second from the event. */
   reconnects: number[];
   /** [ms after the event, share of affected members back by then], ascending. */
   cdf: [number, number][];
-  affected: number;
-  back: number;
-  peak: number;
-  peakReconnects: number;
-  herdFactor: number;
-  back50: number | null;
-  back90: number | null;
-  back99: number | null;
-  back100: number | null;
-  wasted: number;
 }
 
 /**
@@ -49,20 +37,10 @@ export function buildFleetLines(runs: readonly RunResult[]): FleetLine[] {
         label: cell ? `${run.subject} ${cell}` : run.subject,
         subject: run.subject,
         status: run.status,
-        at: m.at,
-        attempts: m.rate,
+        rate: m.rate,
         reconnects: m.reconnects,
         cdf: cdfOf(m.backMs, m.affected),
-        affected: m.affected,
-        back: m.back,
-        peak: m.peak,
-        peakReconnects: m.peakReconnects,
-        herdFactor: m.herdFactor,
-        back50: m.back50,
-        back90: m.back90,
-        back99: m.back99,
-        back100: m.back100,
-        wasted: totalWasted(m),
+        ...fleetNumbers(m),
       },
     ];
   });

@@ -28,9 +28,9 @@ function renderFleets(lines, openRun) {
     cdfLegend,
     fleetTable(lines, openRun),
   );
-  const seconds = Math.max(1, ...lines.map((l) => l.attempts.length));
+  const seconds = Math.max(1, ...lines.map((l) => l.rate.length));
   const xs = Array.from({ length: seconds }, (_, i) => i * 1000);
-  const rates = lines.map((l) => xs.map((_, i) => (i < l.attempts.length ? l.attempts[i] : null)));
+  const rates = lines.map((l) => xs.map((_, i) => (i < l.rate.length ? l.rate[i] : null)));
   // One x axis for every CDF: the union of their times, each line a step holding its last share.
   const times = [...new Set(lines.flatMap((l) => l.cdf.map(([t]) => t)))].sort((a, b) => a - b);
   const shares = lines.map((l) => {
