@@ -73,7 +73,16 @@ export interface NatOptions {
   traceRefreshes?: boolean;
 }
 
-/** A refresh counts as one after quiet from this long: a heartbeat, its reply and the ACK make one mark, a transfer none. */
+/**
+ * A packet counts as a refresh (traced `nat.refreshed`) when it moves the mapping's expiry at least
+ * this far: Linux's conntrack, 2.6 to 4.6, moved an entry's timer and raised its IPCT_REFRESH event
+ * only then (`if (newtime - ct->timeout.expires >= HZ)`, HZ jiffies being 1 s, in
+ * __nf_ct_refresh_acct(), net/netfilter/nf_conntrack_core.c; 4.7 dropped the per-entry timer).
+ * Here the expiry moves with every packet, so that second is measured from the last packet, not the
+ * last refresh: for the sparse traffic a NAT's marks are about (a heartbeat, its reply and the ACK,
+ * one mark) the two agree, and under steady traffic, where Linux raised one a second, nothing is
+ * traced: a mapping in steady use is in no danger, and a day's transfer would drown the timeline.
+ */
 export const REFRESH_QUIET_MS = 1000;
 
 /** What the NAT needs from the network: a way to send a packet on from itself. */
