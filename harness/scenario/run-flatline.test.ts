@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createTcpClient } from '../clients/tcp-client.ts';
-import { TcpServer } from '../servers/tcp-server.ts';
+import { registerNeverStarts } from '../../test/support/never-starts.ts';
 import { runFlatline } from './run-flatline.ts';
 import type { Scenario } from './scenario.ts';
-import { registerSubject } from './subjects.ts';
 
-registerSubject({
-  kind: 'test-never-starts',
-  protocol: 'tcp',
-  description: 'a server that never finishes starting',
-  promises: () => ({}),
-  createServer: (ctx) => Object.assign(new TcpServer(ctx), { start: () => new Promise<void>(() => {}) }),
-  createClient: (ctx, target) => createTcpClient(ctx, `${target.host}:${target.port}`),
-});
+registerNeverStarts('test-never-starts');
 
 const hangs = {
   name: 'hangs',

@@ -9,6 +9,7 @@ import { createTcpClient } from '../clients/tcp-client.ts';
 import net from 'node:net';
 import { Aedes } from 'aedes';
 import { realTimers } from '../clock/clock.ts';
+import { registerNeverStarts } from '../../test/support/never-starts.ts';
 
 const base: Scenario = {
   name: 'base',
@@ -57,21 +58,14 @@ describe('runScenario', () => {
   });
 
   it('ends a hung run with the watchdog and reports an error, leaving nothing open', async () => {
-    registerSubject({
-      kind: 'test-hang',
-      protocol: 'tcp',
-      description: 'a server that never finishes starting',
-      promises: () => ({}),
-      createServer: (ctx) => Object.assign(new TcpServer(ctx), { start: () => new Promise<void>(() => {}) }),
-      createClient: (ctx, target) => createTcpClient(ctx, `${target.host}:${target.port}`),
-    });
+    registerNeverStarts('test-hang');
     const result = await run({ subject: { kind: 'test-hang' } }, 300);
     expect(result.status).toBe('error');
     expect(result.error?.message).toMatch(/watchdog/);
   });
 
   it("ends a run at its scenario's own timeLimit, in place of the default", async () => {
-    registerSubject({ ...findSubject('test-hang'), kind: 'test-hang-limited' });
+    registerNeverStarts('test-hang-limited');
     const result = await run({ subject: { kind: 'test-hang-limited' }, timeLimit: '300ms' });
     expect(result.error?.message).toMatch(/^watchdog: the run took more than 0.3 s of real time; .* or needs a longer timeLimit \(or --time-limit\)/);
   });

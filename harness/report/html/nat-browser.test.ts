@@ -30,41 +30,31 @@ const builtIn = (exported: Parameters<typeof expand>[0], name: string, cell: Rec
   return found;
 };
 
+interface Case {
+  what: string;
+  /** The NAT_MARKS its timeline must show. */
+  marks: string[];
+  file: string;
+  run: () => { scenario: Scenario; cell?: Record<string, unknown> };
+}
+
+const CREATED = 'nat.mapping.created';
+
+/** Cells of the built-in suites and the gallery on the sim NAT: what each shows, its marks, its file, suite, name and cell. */
+const BUILT_IN: [string, string[], string, Parameters<typeof expand>[0], string, Record<string, unknown>][] = [
+  ['a heartbeat under the timeout refreshes the mapping', [CREATED, 'nat.refreshed'], 'scenarios/nat-idle.scenario.ts', natIdle, 'nat idle: heartbeat under a 5m NAT keeps the connection for 24h', { subject: 'tcp' }],
+  ['a heartbeat over a Linux NAT: expired, then re-created by the pickup', [CREATED, 'nat.expired', 'nat.mapping.recreated'], 'scenarios/nat-idle.scenario.ts', natIdle, 'nat idle: heartbeat 6m over a 5m Linux NAT, the mapping is picked up again and nothing breaks', { subject: 'tcp' }],
+  ["the gallery: a client's heartbeat keeps the mapping through 30m of quiet", [CREATED, 'nat.refreshed'], 'scenarios/gallery/nat-idle.scenario.ts', galleryNatIdle, 'gallery nat-idle', { subject: 'tcp' }],
+  ['the gallery: a client with no heartbeat lets the mapping expire', [CREATED, 'nat.expired'], 'scenarios/gallery/nat-idle.scenario.ts', galleryNatIdle, 'gallery nat-idle', { subject: 'seed-raw' }],
+  ['the AWS NAT gateway answers the client with RST', [CREATED, 'nat.expired', 'nat.reset.client'], 'scenarios/heartbeat-vs-nat.scenario.ts', heartbeatVsNat, '', { heartbeat: '6m', nat: 'aws-nat-gateway', probe: 'detection' }],
+];
+
 /** Runs on the sim NAT, each with the marks its timeline must show: the built-in suites' and the gallery's own, and the server speaking first. */
-const CASES: { what: string; marks: string[]; run: () => { scenario: Scenario; cell?: Record<string, unknown> }; file: string }[] = [
-  {
-    what: 'a heartbeat under the timeout refreshes the mapping',
-    marks: ['nat.mapping.created', 'nat.refreshed'],
-    file: 'scenarios/nat-idle.scenario.ts',
-    run: () => builtIn(natIdle, 'nat idle: heartbeat under a 5m NAT keeps the connection for 24h', { subject: 'tcp' }),
-  },
-  {
-    what: 'a heartbeat over a Linux NAT: expired, then re-created by the pickup',
-    marks: ['nat.mapping.created', 'nat.expired', 'nat.mapping.recreated'],
-    file: 'scenarios/nat-idle.scenario.ts',
-    run: () => builtIn(natIdle, 'nat idle: heartbeat 6m over a 5m Linux NAT, the mapping is picked up again and nothing breaks', { subject: 'tcp' }),
-  },
-  {
-    what: "the gallery: a client's heartbeat keeps the mapping through 30m of quiet",
-    marks: ['nat.mapping.created', 'nat.refreshed'],
-    file: 'scenarios/gallery/nat-idle.scenario.ts',
-    run: () => builtIn(galleryNatIdle, 'gallery nat-idle', { subject: 'tcp' }),
-  },
-  {
-    what: 'the gallery: a client with no heartbeat lets the mapping expire',
-    marks: ['nat.mapping.created', 'nat.expired'],
-    file: 'scenarios/gallery/nat-idle.scenario.ts',
-    run: () => builtIn(galleryNatIdle, 'gallery nat-idle', { subject: 'seed-raw' }),
-  },
-  {
-    what: 'the AWS NAT gateway answers the client with RST',
-    marks: ['nat.mapping.created', 'nat.expired', 'nat.reset.client'],
-    file: 'scenarios/heartbeat-vs-nat.scenario.ts',
-    run: () => builtIn(heartbeatVsNat, '', { heartbeat: '6m', nat: 'aws-nat-gateway', probe: 'detection' }),
-  },
+const CASES: Case[] = [
+  ...BUILT_IN.map(([what, marks, file, suite, name, cell]): Case => ({ what, marks, file, run: () => builtIn(suite, name, cell) })),
   {
     what: 'the server speaks first after expiry: the router answers it with RST',
-    marks: ['nat.mapping.created', 'nat.expired', 'nat.reset.server'],
+    marks: [CREATED, 'nat.expired', 'nat.reset.server'],
     file: 'nat-browser.test.ts',
     run: () => ({
       scenario: {
