@@ -1,7 +1,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { Backoff } from '../policy/backoff.ts';
-import type { ClientState } from '../trace/events.ts';
-import { ClientEvents, type ClientAdapter, type ClientContext } from './adapter.ts';
+import type { ClientAdapter, ClientContext } from './adapter.ts';
+import { TracedClient } from './traced-client.ts';
 import { connectNoDelay, endByUser, endMqtt } from './mqtt/connection.ts';
 import { traceKeepalive } from './mqtt/keepalive.ts';
 import { MqttLinkObserver } from './mqtt/link-observer.ts';
@@ -20,9 +20,8 @@ export { mqttClientOptionsSchema, resolveMqttClientOptions, type MqttClientOptio
  * queue and session store are the outbox: flatline's Outbox would resend on a timer, which MQTT
  * forbids (resend only on reconnect) and which would turn QoS 2 resends into duplicates.
  */
-export class MqttReferenceClient implements ClientAdapter {
+export class MqttReferenceClient extends TracedClient implements ClientAdapter {
   readonly options: ResolvedMqttClientOptions;
-  private readonly events: ClientEvents;
   private readonly backoff: Backoff;
   private readonly reconnector: Reconnector;
   private readonly client: MqttClient;
@@ -35,11 +34,11 @@ export class MqttReferenceClient implements ClientAdapter {
   private attempt = 0;
 
   constructor(
-    private readonly ctx: ClientContext,
+    ctx: ClientContext,
     options: MqttClientOptions,
   ) {
+    super(ctx);
     this.options = resolveMqttClientOptions(options, `mqtt client "${ctx.name}"`);
-    this.events = new ClientEvents(ctx);
     this.backoff = new Backoff(this.options.backoff, { clock: ctx.clock, rng: ctx.rng.fork('backoff') });
     // mqtt.js reports the loss from inside its close handler, so even an "at once" retry waits a turn
     this.reconnector = new Reconnector(ctx.clock, this.backoff, this.events, { deferAtOnce: true, waitingFirst: true });
@@ -65,14 +64,6 @@ export class MqttReferenceClient implements ClientAdapter {
     if (!this.link.isOpen) return; // offline, the message waits for the next connection anyway
     this.link.declare(`ack timeout: no ack for ${id} within ${this.options.ackTimeoutMs / 1000}s`);
     this.client.stream?.destroy();
-  }
-
-  get name(): string {
-    return this.ctx.name;
-  }
-
-  get state(): ClientState {
-    return this.events.state;
   }
 
   connect(): void {

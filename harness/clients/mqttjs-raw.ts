@@ -6,8 +6,9 @@ import { oneOf, rejectUnknownKeys } from '../policy/options.ts';
 import { count, flag, strict, text } from '../schema/kit.ts';
 import { withSeededMathRandom } from '../util/rng.ts';
 import { decodeMqttPayloadId } from '../protocol/mqtt.ts';
-import type { ClientState, Guarantee } from '../trace/events.ts';
-import { ClientEvents, type ClientAdapter, type ClientContext } from './adapter.ts';
+import type { Guarantee } from '../trace/events.ts';
+import type { ClientAdapter, ClientContext } from './adapter.ts';
+import { TracedClient } from './traced-client.ts';
 import { endByUser, endMqtt } from './mqtt/connection.ts';
 import { traceKeepalive } from './mqtt/keepalive.ts';
 import { MqttLinkObserver } from './mqtt/link-observer.ts';
@@ -76,8 +77,7 @@ export function mqttjsPromises(options: MqttjsOptions): { detectionBoundMs?: num
  * The adapter only watches: attempts come from its 'reconnect' events, and after each close it
  * announces the retry mqtt.js has armed, reconnectPeriod later.
  */
-export class MqttjsRawClient implements ClientAdapter {
-  private readonly events: ClientEvents;
+export class MqttjsRawClient extends TracedClient implements ClientAdapter {
   private readonly qos: 0 | 1 | 2;
   private readonly url: string;
   private readonly client: MqttClient;
@@ -89,16 +89,16 @@ export class MqttjsRawClient implements ClientAdapter {
   private active = false;
 
   constructor(
-    private readonly ctx: ClientContext,
+    ctx: ClientContext,
     options: MqttjsRawOptions,
     private readonly profile: MqttjsProfile = {},
   ) {
+    super(ctx);
     const where = `mqtt.js client "${ctx.name}"`;
     const { url, guarantee, ...connect } = options;
     rejectUnknownKeys(connect, Object.keys(mqttjsOptionsSchema.entries), where);
     this.url = checkMqttUrl(url, where);
     this.qos = QOS[oneOf(guarantee ?? 'at-least-once', GUARANTEES, where, 'guarantee')];
-    this.events = new ClientEvents(ctx);
     // manualConnect only defers the first connect to connect(); it changes nothing mqtt.js does after.
     // Its default client id is Math.random's: drawn from the subject's seeded stream, so runs repeat.
     this.client = withSeededMathRandom(ctx.rng.fork('mqttjs'), () => mqtt.connect(this.url, { manualConnect: true, ...connect, ...profile.connect }));
@@ -110,14 +110,6 @@ export class MqttjsRawClient implements ClientAdapter {
     this.client.on('reconnect', () => this.reconnecting());
     if (profile.subscribe) this.client.on('message', (_topic, payload) => this.events.emit({ type: 'message.received', id: decodeMqttPayloadId(payload) }));
     this.publisher = new MqttPublisher({ name: ctx.name, client: this.client, events: this.events, qos: this.qos, retain: profile.retain, retryUnsent: false, maxInflight: Number.POSITIVE_INFINITY });
-  }
-
-  get name(): string {
-    return this.ctx.name;
-  }
-
-  get state(): ClientState {
-    return this.events.state;
   }
 
   connect(): void {

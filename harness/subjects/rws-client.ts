@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
-import { ClientEvents, type ClientAdapter, type ClientContext } from '../clients/adapter.ts';
+import type { ClientAdapter, ClientContext } from '../clients/adapter.ts';
+import { TracedClient } from '../clients/traced-client.ts';
 import { decodeMessage, encodeMessage } from '../protocol/messages.ts';
-import type { ClientState } from '../trace/events.ts';
 import { ReconnectingWebSocket, type RwsInternals } from './rws-library.ts';
 import { WrittenMessages } from './written-messages.ts';
 
@@ -14,8 +14,7 @@ import { WrittenMessages } from './written-messages.ts';
  * - open and close: rws's own events;
  * - the retry delay: rws's private _getNextDelay (its own formula) and retry counter.
  */
-export class RwsClient implements ClientAdapter {
-  private readonly events: ClientEvents;
+export class RwsClient extends TracedClient implements ClientAdapter {
   private readonly messages: WrittenMessages;
   private rws: ReconnectingWebSocket | undefined;
   private socket: WebSocket | undefined;
@@ -24,21 +23,13 @@ export class RwsClient implements ClientAdapter {
   private stopped = false;
 
   constructor(
-    private readonly ctx: ClientContext,
+    ctx: ClientContext,
     private readonly url: string,
     /** rws's own options (rws.ts); the WebSocket class is the adapter's. */
     private readonly options: object = {},
   ) {
-    this.events = new ClientEvents(ctx);
+    super(ctx);
     this.messages = new WrittenMessages(ctx.name, this.events);
-  }
-
-  get name(): string {
-    return this.ctx.name;
-  }
-
-  get state(): ClientState {
-    return this.events.state;
   }
 
   connect(): void {

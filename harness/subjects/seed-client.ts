@@ -1,9 +1,9 @@
 import type { TimerHandle } from '../clock/clock.ts';
-import { ClientEvents, type ClientAdapter, type ClientContext } from '../clients/adapter.ts';
+import type { ClientAdapter, ClientContext } from '../clients/adapter.ts';
+import { TracedClient } from '../clients/traced-client.ts';
 import { Backoff, type BackoffOptions } from '../policy/backoff.ts';
 import { Reconnector } from '../clients/reconnector.ts';
 import type { WireMessage } from '../protocol/messages.ts';
-import type { ClientState } from '../trace/events.ts';
 import { formatMs } from '../util/duration.ts';
 import { WrittenMessages } from './written-messages.ts';
 
@@ -46,8 +46,7 @@ export interface SeedPolicy {
  * each article adds on top (a write-only heartbeat, a reconnect schedule, a send queue); their
  * defects are what the gallery shows, not bugs to fix here.
  */
-export class SeedClient implements ClientAdapter {
-  private readonly events: ClientEvents;
+export class SeedClient extends TracedClient implements ClientAdapter {
   private readonly messages: WrittenMessages;
   private readonly backoff: Backoff | undefined;
   private link: SeedLink | undefined;
@@ -60,22 +59,14 @@ export class SeedClient implements ClientAdapter {
   private stopped = false;
 
   constructor(
-    private readonly ctx: ClientContext,
+    ctx: ClientContext,
     private readonly dial: SeedDial,
     private readonly policy: SeedPolicy,
   ) {
-    this.events = new ClientEvents(ctx);
+    super(ctx);
     this.messages = new WrittenMessages(ctx.name, this.events);
     this.backoff = policy.backoff && new Backoff(policy.backoff, { clock: ctx.clock, rng: ctx.rng.fork('backoff') });
     this.reconnector = this.backoff && new Reconnector(ctx.clock, this.backoff, this.events);
-  }
-
-  get name(): string {
-    return this.ctx.name;
-  }
-
-  get state(): ClientState {
-    return this.events.state;
   }
 
   /** The user connects: the reconnect schedule starts over (002: connect sets reConnectTime = 0). */

@@ -1,11 +1,11 @@
 import { xml, type Element } from '@xmpp/xml';
 import type { TimerHandle } from '../clock/clock.ts';
-import { ClientEvents, type ClientAdapter, type ClientContext } from '../clients/adapter.ts';
+import type { ClientAdapter, ClientContext } from '../clients/adapter.ts';
+import { TracedClient } from '../clients/traced-client.ts';
 import type { HostPort } from '../net/address.ts';
 import { NS_PING, NS_STANZAS, XMPP_DOMAIN, XMPP_PASSWORD } from '../protocol/xmpp.ts';
 import { XmppStream } from '../protocol/xmpp-stream.ts';
 import { RECORDER_JID } from '../servers/xmpp-recorder.ts';
-import type { ClientState } from '../trace/events.ts';
 
 /** XMPPFramework's defaults, each read in its own sources (robbiehanson/XMPPFramework). */
 export interface XmppFrameworkDefaults {
@@ -51,12 +51,10 @@ export const XMPPFRAMEWORK_DEFAULTS: XmppFrameworkDefaults = {
  * No acks: messages are at-most-once (the articles use neither XEP-0198 nor XEP-0184).
  * The article's "2的n次方" (2^n) reconnect is not what XMPPReconnect does; this is what it does.
  */
-export class XmppFrameworkClient implements ClientAdapter {
-  private readonly events: ClientEvents;
+export class XmppFrameworkClient extends TracedClient implements ClientAdapter {
   private readonly d = XMPPFRAMEWORK_DEFAULTS;
   private stream: XmppStream | undefined;
   private attempt = 0;
-  private sequence = 0;
   /** XMPPReconnect's flags: the stream authenticated once (shouldReconnect), or manualStart ran. */
   private shouldReconnect = false;
   private manuallyStarted = false;
@@ -70,18 +68,10 @@ export class XmppFrameworkClient implements ClientAdapter {
   private stopped = false;
 
   constructor(
-    private readonly ctx: ClientContext,
+    ctx: ClientContext,
     private readonly target: HostPort,
   ) {
-    this.events = new ClientEvents(ctx);
-  }
-
-  get name(): string {
-    return this.ctx.name;
-  }
-
-  get state(): ClientState {
-    return this.events.state;
+    super(ctx);
   }
 
   connect(): void {
@@ -91,8 +81,7 @@ export class XmppFrameworkClient implements ClientAdapter {
   }
 
   send(body: unknown): string {
-    const id = `${this.ctx.name}-${++this.sequence}`;
-    this.events.emit({ type: 'message.sent', id });
+    const id = this.sentMessage();
     const message = xml('message', { to: RECORDER_JID, type: 'chat', id }, xml('body', {}, JSON.stringify(body) ?? 'null'));
     if (!this.stream?.open || !this.stream.send(message)) {
       this.events.emit({ type: 'message.failed', id, reason: 'xmppStream:didFailToSendMessage: the stream is not connected' });

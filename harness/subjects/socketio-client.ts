@@ -1,6 +1,6 @@
 import { Manager, type Socket } from 'socket.io-client';
-import { ClientEvents, type ClientAdapter, type ClientContext } from '../clients/adapter.ts';
-import type { ClientState } from '../trace/events.ts';
+import type { ClientAdapter, ClientContext } from '../clients/adapter.ts';
+import { TracedClient } from '../clients/traced-client.ts';
 import type { SocketIoMessage } from '../servers/socketio-server.ts';
 import { withSeededMathRandom, type Rng } from '../util/rng.ts';
 
@@ -41,29 +41,19 @@ function seedBackoff(manager: Manager, rng: Rng, drawn: (attempt: number, delayM
  * emits with an ack callback, so message.acked is the server's own acknowledgement. Emits made
  * while disconnected are buffered by socket.io-client and sent on reconnect; nothing is resent.
  */
-export class SocketIoClient implements ClientAdapter {
-  private readonly events: ClientEvents;
+export class SocketIoClient extends TracedClient implements ClientAdapter {
   private manager: Manager | undefined;
   private socket: Socket | undefined;
   private attempt = 0;
-  private sequence = 0;
   private stopped = false;
 
   constructor(
-    private readonly ctx: ClientContext,
+    ctx: ClientContext,
     private readonly url: string,
     /** socket.io-client's own Manager options (socketio.ts). */
     private readonly options: object = {},
   ) {
-    this.events = new ClientEvents(ctx);
-  }
-
-  get name(): string {
-    return this.ctx.name;
-  }
-
-  get state(): ClientState {
-    return this.events.state;
+    super(ctx);
   }
 
   connect(): void {
@@ -98,8 +88,7 @@ export class SocketIoClient implements ClientAdapter {
   }
 
   send(body: unknown): string {
-    const id = `${this.ctx.name}-${++this.sequence}`;
-    this.events.emit({ type: 'message.sent', id });
+    const id = this.sentMessage();
     const message: SocketIoMessage = { id, body };
     if (this.socket) this.socket.emit('msg', message, () => this.events.emit({ type: 'message.acked', id }));
     else this.events.emit({ type: 'message.failed', id, reason: 'dropped: connect() was never called' });

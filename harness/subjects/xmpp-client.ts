@@ -2,13 +2,13 @@ import dc from 'node:diagnostics_channel';
 import type net from 'node:net';
 import { client as createXmppClient, type Transport, type XmppClient } from '@xmpp/client';
 import { xml, type Element } from '@xmpp/xml';
-import { ClientEvents, type ClientAdapter, type ClientContext } from '../clients/adapter.ts';
+import type { ClientAdapter, ClientContext } from '../clients/adapter.ts';
+import { TracedClient } from '../clients/traced-client.ts';
 import type { HostPort } from '../net/address.ts';
 import { realTimers } from '../clock/clock.ts';
 import { isVirtualClock } from '../clock/virtual-clock.ts';
 import { NS_SASL, NS_SM, readStreamError, XMPP_DOMAIN, XMPP_PASSWORD } from '../protocol/xmpp.ts';
 import { RECORDER_JID } from '../servers/xmpp-recorder.ts';
-import type { ClientState } from '../trace/events.ts';
 
 const clientSockets = dc.channel('net.client.socket');
 
@@ -45,13 +45,11 @@ export function xmppJsDefaults(): XmppJsDefaults {
  * delivery recorder; message.acked is the server's XEP-0198 <a/> covering it, message.failed a
  * stanza the library gave up on (a resume that failed) or could not write.
  */
-export class XmppJsClient implements ClientAdapter {
-  private readonly events: ClientEvents;
+export class XmppJsClient extends TracedClient implements ClientAdapter {
   private xmpp: XmppClient | undefined;
   /** Every socket the client opened: the library forgets a socket it gave up on, flatline must not. */
   private readonly sockets = new Set<net.Socket>();
   private attempt = 0;
-  private sequence = 0;
   private stopped = false;
   /** Why the current connection is ending, once known (a stream error, a socket error). */
   private cause: string | undefined;
@@ -60,18 +58,10 @@ export class XmppJsClient implements ClientAdapter {
   private unwatch: (() => void) | undefined;
 
   constructor(
-    private readonly ctx: ClientContext,
+    ctx: ClientContext,
     private readonly target: HostPort,
   ) {
-    this.events = new ClientEvents(ctx);
-  }
-
-  get name(): string {
-    return this.ctx.name;
-  }
-
-  get state(): ClientState {
-    return this.events.state;
+    super(ctx);
   }
 
   connect(): void {
@@ -89,8 +79,7 @@ export class XmppJsClient implements ClientAdapter {
   }
 
   send(body: unknown): string {
-    const id = `${this.ctx.name}-${++this.sequence}`;
-    this.events.emit({ type: 'message.sent', id });
+    const id = this.sentMessage();
     const xmpp = this.xmpp;
     if (!xmpp) {
       this.events.emit({ type: 'message.failed', id, reason: 'dropped: connect() was never called' });
