@@ -5,7 +5,8 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export function row(label: string, ...cells: string[]): void {
-  console.log(`  ${label.padEnd(44)}${cells.map((c) => c.padStart(16)).join('')}`);
+  // A space before each cell keeps a cell wider than its column apart from its neighbour.
+  console.log(`  ${label.padEnd(44)}${cells.map((c) => ` ${c.padStart(15)}`).join('')}`);
 }
 
 export function heading(title: string, ...columns: string[]): void {

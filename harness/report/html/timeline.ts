@@ -86,11 +86,16 @@ const MARKS: readonly MarkDefinition[] = [
   { kind: 'message.delivered', label: 'message delivered', lane: 'messages', ofClient: false, type: 'message.delivered' },
   { kind: 'message.failed', label: 'message failed', lane: 'messages', ofClient: true, type: 'message.failed' },
 ];
+const MARK_TYPES: ReadonlySet<string> = new Set(MARKS.map((m) => m.type));
 
 /** The client a run's charts follow: the runner's subject, else the first client in the trace. */
 export function mainClient(trace: readonly TraceEvent[]): string | undefined {
-  const clients = trace.filter((e) => e.source.startsWith('client:')).map((e) => e.source);
-  return clients.includes('client:subject') ? 'client:subject' : clients[0];
+  let first: string | undefined;
+  for (const { source } of trace) {
+    if (source === 'client:subject') return source;
+    if (first === undefined && source.startsWith('client:')) first = source;
+  }
+  return first;
 }
 
 /** What the timeline chart draws for one run; null when the trace has no client to follow. */
@@ -111,8 +116,16 @@ export function buildTimeline(run: RunResult): TimelineView | null {
 }
 
 export function markSeries(trace: readonly TraceEvent[], client: string, endMs: number): MarkSeries[] {
+  // One pass over the trace, not one per mark: a fleet's trace holds millions of events.
+  const byType = new Map<string, TraceEvent[]>();
+  for (const e of trace) {
+    if (!MARK_TYPES.has(e.type)) continue;
+    const events = byType.get(e.type);
+    if (events) events.push(e);
+    else byType.set(e.type, [e]);
+  }
   return MARKS.flatMap(({ kind, label, lane, ofClient, type, where }) => {
-    const times = trace.filter((e) => e.type === type && (!ofClient || e.source === client) && (!where || where(e))).map((e) => e.t);
+    const times = (byType.get(type) ?? []).filter((e) => (!ofClient || e.source === client) && (!where || where(e))).map((e) => e.t);
     return times.length ? [{ kind, label, lane, total: times.length, dt: packTimes(thinTimes([...new Set(times)], endMs)) }] : [];
   });
 }
