@@ -3,6 +3,7 @@ import { compiledChild } from './compiled.ts';
 import { fmt, heading, row } from './support.ts';
 
 const CHILD = new URL('./crowd-child.ts', import.meta.url);
+const LOOP_FLOOR_CHILD = new URL('./loop-floor-child.ts', import.meta.url);
 /** A kernel crowd that takes longer than this is stopped: its cost grows with the square of its size. */
 const KERNEL_LIMIT_MS = 120_000;
 
@@ -91,11 +92,19 @@ export async function benchIdleDay(): Promise<void> {
     'run queue',
     'asleep',
   );
-  for (const faults of ['proxy', 'sim'] as const) {
-    const label = faults === 'sim' ? 'sim NAT + path' : 'proxy toxics';
+  const range = (values: (number | undefined)[]) => (values.some((v) => v === undefined) ? 'n/a' : `${Math.min(...(values as number[])).toFixed(1)}–${Math.max(...(values as number[])).toFixed(1)} ms`);
+  const shown = [1, 5, RUNS];
+  // The day itself, then what any day costs before its first packet: the world alone (36 virtual
+  // seconds of it) and node's loop alone, one turn per instant.
+  const worlds: [label: string, faults: Faults, hours: number][] = [
+    ['proxy toxics', 'proxy', 24],
+    ['sim NAT + path', 'sim', 24],
+    ['floor: the world, 36 s', 'sim', 0.01],
+  ];
+  for (const [label, faults, hours] of worlds) {
     const processes: CrowdFigures[] = [];
     for (let i = 0; i < PROCESSES; i++) {
-      const figures = await crowd('tcp', 1, 'sim', 24, 600_000, faults, RUNS);
+      const figures = await crowd('tcp', 1, 'sim', hours, 600_000, faults, RUNS);
       if (typeof figures !== 'object') {
         row(label, figures);
         break;
@@ -103,14 +112,13 @@ export async function benchIdleDay(): Promise<void> {
       processes.push(figures);
     }
     if (processes.length < PROCESSES) continue;
-    for (const run of [1, 5, RUNS]) {
+    for (const run of shown) {
       const runs = processes.map((p) => p.perRun[run - 1]!);
-      const range = (values: (number | undefined)[]) => (values.some((v) => v === undefined) ? 'n/a' : `${Math.min(...(values as number[])).toFixed(1)}–${Math.max(...(values as number[])).toFixed(1)} ms`);
       const best = Math.min(...runs.map((r) => r.wallMs));
       row(
         `${label}, run ${run}`,
         range(runs.map((r) => r.wallMs)),
-        fmt.x(DAY / best),
+        hours === 24 ? fmt.x(DAY / best) : '-',
         range(runs.map((r) => r.cpuMs)),
         range(runs.map((r) => r.mainCpuMs)),
         range(runs.map((r) => r.mainRunQueueMs)),
@@ -118,4 +126,23 @@ export async function benchIdleDay(): Promise<void> {
       );
     }
   }
+  const floors: number[][] = [];
+  for (let i = 0; i < PROCESSES; i++) floors.push(await loopFloor(DAY_INSTANTS, RUNS));
+  for (const run of shown) row(`floor: ${DAY_INSTANTS.toLocaleString('en-US')} loop turns, run ${run}`, range(floors.map((f) => f[run - 1])));
+}
+
+/**
+ * The virtual instants of the idle day above (480 heartbeats, each a ping, the server's answer,
+ * the pong's arrival, the client's delayed ACK and its arrival; counted in session 6).
+ */
+const DAY_INSTANTS = 2_401;
+
+/** Each run's ms for `turns` chained empty immediates in a fresh process (bench/loop-floor-child.ts). */
+function loopFloor(turns: number, runs: number): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [compiledChild(LOOP_FLOOR_CHILD), String(turns), String(runs)], (err, stdout) => {
+      if (err) return reject(err);
+      resolve((JSON.parse(stdout) as { perRunMs: number[] }).perRunMs);
+    });
+  });
 }
