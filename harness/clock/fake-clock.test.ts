@@ -1,4 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
+import { checkInternals, type InstalledFake } from './fake-clock.ts';
 import { VirtualClock } from './virtual-clock.ts';
 
 let clock: VirtualClock | undefined;
@@ -27,4 +28,30 @@ it('clocks installed one after another build their timers from the same classes,
     return Object.getPrototypeOf(heap) as object;
   };
   expect(heapShape()).toBe(heapShape());
+});
+
+/** A fake-timers clock as another release might keep it: `timers` by id as in 15.5.0, the heap as `heap`. */
+function otherRelease(heapName: string): InstalledFake {
+  const timers = new Map<number, { callAt: number }>();
+  const heap = { peek: () => [...timers.values()][0], remove: () => true };
+  let id = 0;
+  return {
+    now: 0,
+    timers,
+    [heapName]: heap,
+    setTimeout: (_fn: () => void, ms: number) => (timers.set(++id, { callAt: ms }), id),
+    clearTimeout: (handle: number) => void timers.delete(handle),
+  } as unknown as InstalledFake;
+}
+
+it('refuses a fake-timers that does not keep its timers as 15.5.0 does, naming it, rather than fire timers in bulk', () => {
+  expect(() => checkInternals(otherRelease('timerHeap'))).not.toThrow();
+  expect(() => checkInternals(otherRelease('queue'))).toThrow(
+    expect.objectContaining({ code: 'FLATLINE_ERR_CLOCK_UNSUPPORTED', message: expect.stringMatching(/^@sinonjs\/fake-timers 15\.5\.0 does not keep its timers as 15\.5\.0 does .*timerHeap.*install @sinonjs\/fake-timers 15\.5\.x/) }),
+  );
+});
+
+it('the installed fake-timers passes the check, and its probe timer is gone', () => {
+  clock = VirtualClock.install();
+  expect(clock.pendingTimers()).toBe(0);
 });

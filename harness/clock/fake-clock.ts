@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import FakeTimers from '@sinonjs/fake-timers';
 import { FlatlineError } from '../util/errors.ts';
 import type { Clock, TimerHandle } from './clock.ts';
@@ -55,6 +56,12 @@ export abstract class FakeTimersClock implements Clock {
       loopLimit: 1_000_000,
     });
     this.epoch = epoch;
+    try {
+      checkInternals(this.fake);
+    } catch (err) {
+      this.fake.uninstall();
+      throw err;
+    }
     wrapGlobalTimers(this.fake, (fn) => (this.binder ? this.binder(fn) : fn));
     let reject!: (reason: Error) => void;
     this.whenAborted = new Promise<never>((_, r) => (reject = r));
@@ -119,8 +126,49 @@ export abstract class FakeTimersClock implements Clock {
   }
 }
 
-type HeapTimer = { heapIndex?: number };
-type FakeInternals = InstalledFake & { timers?: Map<number, HeapTimer>; timerHeap?: { remove(timer: HeapTimer): boolean } };
+type HeapTimer = { callAt: number; heapIndex?: number };
+/**
+ * What flatline reads of fake-timers beyond its API: the timers by id and the min-heap by due time
+ * (@sinonjs/fake-timers 15.5.0, src/fake-timers-src.js: `ensureTimerState()` makes both at the first
+ * timer, `rebuildTimerHeap()` replaces the heap, so it is read afresh each time, never kept).
+ */
+type FakeInternals = InstalledFake & { timers?: Map<number, HeapTimer>; timerHeap?: { peek(): HeapTimer | undefined; remove(timer: HeapTimer): boolean } };
+
+/** Due time of fake-timers' earliest pending timer, straight off its heap (checked at install: checkInternals). */
+export function nextFakeTimerAt(fake: InstalledFake): number | undefined {
+  return (fake as FakeInternals).timerHeap!.peek()?.callAt;
+}
+
+/**
+ * Fails the install when this fake-timers does not keep its timers as 15.5.0 does. Without the heap
+ * the virtual clock could not find the next due timer and a run would fire every timer of a stretch
+ * in one tick, with no I/O between them: results that look fine and are wrong. So a probe timer is
+ * scheduled and looked up by both ways flatline uses, and an error names the version instead.
+ */
+export function checkInternals(fake: InstalledFake): void {
+  const internals = fake as FakeInternals;
+  const probe = fake.setTimeout(() => {}, 1);
+  try {
+    const timer = internals.timers instanceof Map ? internals.timers.get(Number(probe)) : undefined;
+    const heap = internals.timerHeap;
+    if (!timer || typeof heap?.peek !== 'function' || typeof heap.remove !== 'function' || heap.peek() !== timer || timer.callAt !== fake.now + 1) {
+      throw new FlatlineError(
+        'FLATLINE_ERR_CLOCK_UNSUPPORTED',
+        `@sinonjs/fake-timers ${fakeTimersVersion()} does not keep its timers as 15.5.0 does (a "timers" map by id and a "timerHeap" with peek() and remove()), which flatline's virtual clock reads; install @sinonjs/fake-timers 15.5.x beside flatline`,
+      );
+    }
+  } finally {
+    fake.clearTimeout(probe);
+  }
+}
+
+function fakeTimersVersion(): string {
+  try {
+    return (createRequire(import.meta.url)('@sinonjs/fake-timers/package.json') as { version: string }).version;
+  } catch {
+    return '(version unknown)';
+  }
+}
 
 /**
  * The global setTimeout/setInterval that third-party code calls, around fake-timers' own:
@@ -140,8 +188,8 @@ function wrapGlobalTimers(fake: InstalledFake, bind: TimerBinder): void {
       const refresh = handle.refresh;
       if (typeof refresh === 'function') {
         handle.refresh = function (this: unknown) {
-          const timer = internals.timers?.get(Number(handle));
-          if (timer) internals.timerHeap?.remove(timer);
+          const timer = internals.timers!.get(Number(handle));
+          if (timer) internals.timerHeap!.remove(timer);
           return refresh.call(this);
         };
       }

@@ -2,7 +2,7 @@ import { FlatlineError } from '../util/errors.ts';
 import { formatMs } from '../util/duration.ts';
 import { Agenda, type Agendum } from './agenda.ts';
 import { realTimers, type Clock, type TimerHandle } from './clock.ts';
-import { DEFAULT_EPOCH, FakeTimersClock, type InstalledFake } from './fake-clock.ts';
+import { DEFAULT_EPOCH, FakeTimersClock, nextFakeTimerAt, type InstalledFake } from './fake-clock.ts';
 import { IoTracker } from './io-tracker.ts';
 
 export interface VirtualClockOptions {
@@ -278,8 +278,7 @@ export class VirtualClock extends FakeTimersClock {
 
   /** fake-timers keeps its timers in a min-heap. */
   private fakeNextAt(): number | undefined {
-    const heap = (this.fake as unknown as { timerHeap?: { peek(): { callAt: number } | undefined } }).timerHeap;
-    return heap?.peek()?.callAt;
+    return nextFakeTimerAt(this.fake);
   }
 
   override pendingTimers(): number {
