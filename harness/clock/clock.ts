@@ -23,6 +23,7 @@ export const realTimers = {
   setInterval: globalThis.setInterval.bind(globalThis),
   clearInterval: globalThis.clearInterval.bind(globalThis),
   setImmediate: globalThis.setImmediate.bind(globalThis),
+  clearImmediate: globalThis.clearImmediate.bind(globalThis),
   dateNow: Date.now.bind(Date),
   performanceNow: performance.now.bind(performance),
 };

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { Worker } from 'node:worker_threads';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FaultNetwork } from '../net/network.ts';
 import { Trace } from '../trace/trace.ts';
 import { isFlatlineError } from '../util/errors.ts';
@@ -220,6 +220,19 @@ describe('a VirtualClock of another copy of flatline', () => {
     expect(isVirtualClock(clock)).toBe(true);
     expect(theirs.isVirtualClock(clock)).toBe(true);
     expect([{}, null, 'virtual', { kind: 'virtual' }].map(isVirtualClock)).toEqual([false, false, false, false]);
+  });
+
+  it('refuses the sim substrate on a node that does not list queued immediates, and installs nothing', async () => {
+    const theirs = await copy(); // a fresh module: it has not checked this process yet
+    const listed = vi.spyOn(process, 'getActiveResourcesInfo').mockReturnValue([]);
+    try {
+      expect(() => theirs.VirtualClock.install({ substrate: 'sim' })).toThrow(
+        expect.objectContaining({ code: 'FLATLINE_ERR_CLOCK_UNSUPPORTED', message: expect.stringContaining('does not list queued immediates in process.getActiveResourcesInfo()') }),
+      );
+    } finally {
+      listed.mockRestore();
+    }
+    clock = VirtualClock.install({ substrate: 'sim' }); // nothing was left installed
   });
 
   it('cannot be installed while one of this copy is', async () => {

@@ -85,6 +85,7 @@ export class VirtualClock extends FakeTimersClock {
 
   /** Installs the virtual clock process-wide. Only one fake clock can be installed at a time. */
   static install(options: VirtualClockOptions = {}): VirtualClock {
+    if (options.substrate === 'sim') checkImmediatesVisible();
     return new VirtualClock(options);
   }
 
@@ -323,6 +324,22 @@ function stalled(stallMs: number, waiting: string | undefined): FlatlineError {
       'if it is in this process, something holds the socket without reading it or closing it; ' +
       `if the machine is only overloaded, raise VirtualClock's stallMs.`,
   );
+}
+
+/**
+ * Fails when this node does not list queued immediates in `process.getActiveResourcesInfo()` (an
+ * experimental API in node 20): the sim's settle would count a world as quiet while callbacks are
+ * still queued and move time on under them. Once a process.
+ */
+let immediatesVisible = false;
+function checkImmediatesVisible(): void {
+  if (immediatesVisible) return;
+  const probe = realTimers.setImmediate(() => {});
+  immediatesVisible = pendingImmediates() > 0;
+  realTimers.clearImmediate(probe);
+  if (!immediatesVisible) {
+    throw new FlatlineError('FLATLINE_ERR_CLOCK_UNSUPPORTED', `node ${process.version} does not list queued immediates in process.getActiveResourcesInfo(), which the simulated network's clock needs to tell when a virtual instant is over; run with --network kernel or on a node that does (20.19 and later do)`);
+  }
 }
 
 /** setImmediate callbacks still queued (node lists each ref'ed one as an 'Immediate' resource). */
