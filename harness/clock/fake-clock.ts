@@ -128,11 +128,17 @@ export abstract class FakeTimersClock implements Clock {
 
 type HeapTimer = { callAt: number; heapIndex?: number };
 /**
- * What flatline reads of fake-timers beyond its API: the timers by id and the min-heap by due time
- * (@sinonjs/fake-timers 15.5.0, src/fake-timers-src.js: `ensureTimerState()` makes both at the first
- * timer, `rebuildTimerHeap()` replaces the heap, so it is read afresh each time, never kept).
+ * What flatline reads and writes of fake-timers beyond its API (@sinonjs/fake-timers 15.5.0,
+ * src/fake-timers-src.js): the timers by id and the min-heap by due time (`ensureTimerState()` makes
+ * both at the first timer, `rebuildTimerHeap()` replaces the heap, so it is read afresh each time,
+ * never kept), and `duringTick`, which makes a 0 ms timer set while timers fire due 1 ms later,
+ * as node's are (`addTimer`).
  */
-type FakeInternals = InstalledFake & { timers?: Map<number, HeapTimer>; timerHeap?: { peek(): HeapTimer | undefined; remove(timer: HeapTimer): boolean } };
+export type FakeInternals = InstalledFake & {
+  timers?: Map<number, HeapTimer>;
+  timerHeap?: { peek(): HeapTimer | undefined; remove(timer: HeapTimer): boolean };
+  duringTick?: boolean;
+};
 
 /** Due time of fake-timers' earliest pending timer, straight off its heap (checked at install: checkInternals). */
 export function nextFakeTimerAt(fake: InstalledFake): number | undefined {

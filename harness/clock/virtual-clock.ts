@@ -2,7 +2,7 @@ import { FlatlineError } from '../util/errors.ts';
 import { formatMs } from '../util/duration.ts';
 import { Agenda, type Agendum } from './agenda.ts';
 import { realTimers, type Clock, type TimerHandle } from './clock.ts';
-import { DEFAULT_EPOCH, FakeTimersClock, nextFakeTimerAt, type InstalledFake } from './fake-clock.ts';
+import { DEFAULT_EPOCH, FakeTimersClock, nextFakeTimerAt, type FakeInternals } from './fake-clock.ts';
 import { IoTracker } from './io-tracker.ts';
 
 export interface VirtualClockOptions {
@@ -249,7 +249,7 @@ export class VirtualClock extends FakeTimersClock {
     // events due by then fire in the same pass, before a timer due at the same instant (a packet
     // is in before the deadline that waits for it); those scheduled during the pass for this very
     // instant wait for the settle, as a packet sent now arrives after its sender's ticks.
-    const fake = this.fake as InstalledFake & { duringTick: boolean };
+    const fake = this.fake as FakeInternals;
     const cutoff = this.agenda.nextSeq;
     for (;;) {
       const timer = this.fakeNextAt();
