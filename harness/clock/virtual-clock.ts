@@ -4,6 +4,7 @@ import { Agenda, type Agendum } from './agenda.ts';
 import { realTimers, type Clock, type TimerHandle } from './clock.ts';
 import { DEFAULT_EPOCH, FakeTimersClock, nextFakeTimerAt, type FakeInternals } from './fake-clock.ts';
 import { IoTracker } from './io-tracker.ts';
+import { watchOffLoopWork } from './off-loop-work.ts';
 
 export interface VirtualClockOptions {
   /** Wall-clock date the virtual clock starts at (ms since 1970). Fixed so traces are stable. */
@@ -73,6 +74,8 @@ export class VirtualClock extends FakeTimersClock {
   readonly substrate: 'kernel' | 'sim';
   /** The simulated network's own events, fired in time order with the fake timers (see `simTimers`). */
   private readonly agenda = new Agenda();
+  /** zlib, WebCrypto and thread-pool requests in flight: time waits for them as for bytes on a socket. */
+  private readonly offLoopWork = watchOffLoopWork();
 
   private constructor(options: VirtualClockOptions) {
     super(options.epoch);
@@ -81,6 +84,7 @@ export class VirtualClock extends FakeTimersClock {
     this.stallMs = options.stallMs ?? DEFAULT_STALL_MS;
     this.substrate = options.substrate ?? 'kernel';
     if (this.substrate === 'kernel') this.io.start();
+    this.io.addSource(this.offLoopWork);
   }
 
   /** Installs the virtual clock process-wide. Only one fake clock can be installed at a time. */
@@ -90,6 +94,7 @@ export class VirtualClock extends FakeTimersClock {
   }
 
   override uninstall(): void {
+    this.offLoopWork.dispose();
     this.io.stop();
     super.uninstall();
   }
@@ -158,7 +163,7 @@ export class VirtualClock extends FakeTimersClock {
    * hook once hosts are in use).
    */
   private drainQueues(step?: () => boolean): Promise<void> {
-    let since = realTimers.dateNow();
+    let since = realTimers.performanceNow();
     return new Promise((resolve, reject) => {
       const round = (): void => {
         try {
@@ -170,14 +175,17 @@ export class VirtualClock extends FakeTimersClock {
           }
           // Immediates queued meanwhile run first; this round is not counted among them.
           if (pendingImmediates() > 0) return void realTimers.setImmediate(round);
-          // In-process work off the event loop (a client's WebCrypto, say) finishes at this instant too.
+          // In-process work off the event loop (zlib, WebCrypto: off-loop-work.ts) finishes at this
+          // instant too. It takes microseconds to milliseconds: look again at once for the first
+          // millisecond, then once a millisecond rather than spin.
           if (this.io.sourcesBusy()) {
-            if (realTimers.dateNow() - since >= this.stallMs) throw stalled(this.stallMs, 'in-process work off the event loop');
-            return void realTimers.setTimeout(round, 1);
+            const waited = realTimers.performanceNow() - since;
+            if (waited >= this.stallMs) throw stalled(this.stallMs, 'in-process work off the event loop');
+            return void (waited < 1 ? realTimers.setImmediate(round) : realTimers.setTimeout(round, 1));
           }
           // Dry: on to the next instant, if the caller wants one.
           if (!step?.()) return resolve();
-          since = realTimers.dateNow();
+          since = realTimers.performanceNow();
           realTimers.setImmediate(round);
         } catch (err) {
           // A packet handler or a timer that throws fails the run, as it would through an await.
