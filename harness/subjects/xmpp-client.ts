@@ -5,9 +5,7 @@ import { xml, type Element } from '@xmpp/xml';
 import type { ClientAdapter, ClientContext } from '../clients/adapter.ts';
 import { TracedClient } from '../clients/traced-client.ts';
 import type { HostPort } from '../net/address.ts';
-import { realTimers } from '../clock/clock.ts';
-import { isVirtualClock } from '../clock/virtual-clock.ts';
-import { NS_SASL, NS_SM, readStreamError, XMPP_DOMAIN, XMPP_PASSWORD } from '../protocol/xmpp.ts';
+import { NS_SM, readStreamError, XMPP_DOMAIN, XMPP_PASSWORD } from '../protocol/xmpp.ts';
 import { RECORDER_JID } from '../servers/xmpp-recorder.ts';
 
 const clientSockets = dc.channel('net.client.socket');
@@ -55,7 +53,6 @@ export class XmppJsClient extends TracedClient implements ClientAdapter {
   private cause: string | undefined;
   private deadReported = false;
   private lastAckRequest: number | undefined;
-  private unwatch: (() => void) | undefined;
 
   constructor(
     ctx: ClientContext,
@@ -106,8 +103,6 @@ export class XmppJsClient extends TracedClient implements ClientAdapter {
 
   async close(): Promise<void> {
     this.stopped = true;
-    this.unwatch?.();
-    this.unwatch = undefined;
     this.xmpp?.reconnect.stop();
     this.releaseSockets();
     this.events.setState('closed');
@@ -121,7 +116,6 @@ export class XmppJsClient extends TracedClient implements ClientAdapter {
   private create(): XmppClient {
     const xmpp = createXmppClient({ service: `xmpp://${this.target.host}:${this.target.port}`, domain: XMPP_DOMAIN, username: this.ctx.name, password: XMPP_PASSWORD });
     this.trackSockets(xmpp);
-    this.watchScram(xmpp);
     xmpp.on('error', (err: Error & { condition?: string; element?: Element }) => {
       this.cause ??= err.element?.is('error') ? describeStreamError(err.element) : err.name === 'XMLError' ? `malformed XML from the server: ${err.message}` : err.message;
       // A refused login leaves xmpp.js on the open, unauthenticated stream until the server drops it.
@@ -192,25 +186,6 @@ export class XmppJsClient extends TracedClient implements ClientAdapter {
       });
       xmpp.transports[i] = Tracked as unknown as Transport;
     });
-  }
-
-  /**
-   * xmpp.js computes its SCRAM-SHA-1 proof with WebCrypto (sasl-scram-sha-1's lib/bitops.js), off
-   * the event loop where a virtual clock sees no I/O: between the server's <challenge/> and the
-   * client's <response/>, the world counts as busy so that virtual time waits for the answer.
-   */
-  private watchScram(xmpp: XmppClient): void {
-    const clock = this.ctx.clock;
-    if (!isVirtualClock(clock)) return;
-    let computing = false;
-    this.unwatch = clock.io.addSource({ busy: () => computing, progress: () => (computing ? realTimers.dateNow() : 0) });
-    xmpp.on('element', (element: Element) => {
-      if (element.is('challenge', NS_SASL)) computing = true;
-    });
-    xmpp.on('send', (element: Element) => {
-      if (element.is('response', NS_SASL)) computing = false;
-    });
-    xmpp.on('disconnect', () => (computing = false));
   }
 
   private onStatus(xmpp: XmppClient, status: string): void {
