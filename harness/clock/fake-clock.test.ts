@@ -1,3 +1,5 @@
+import { setTimeout as timersSetTimeout } from 'node:timers';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, expect, it } from 'vitest';
 import { checkInternals, type InstalledFake } from './fake-clock.ts';
 import { VirtualClock } from './virtual-clock.ts';
@@ -54,4 +56,17 @@ it('refuses a fake-timers that does not keep its timers as 15.5.0 does, naming i
 it('the installed fake-timers passes the check, and its probe timer is gone', () => {
   clock = VirtualClock.install();
   expect(clock.pendingTimers()).toBe(0);
+});
+
+it("fakes the timers an ES module imports by name from node:timers and node:timers/promises, and gives the real ones back", async () => {
+  const real = timersSetTimeout;
+  clock = VirtualClock.install();
+  const fired: string[] = [];
+  timersSetTimeout(() => fired.push(`node:timers at ${clock!.elapsed()}`), 5_000);
+  void sleep(7_000).then(() => fired.push(`node:timers/promises at ${clock!.elapsed()}`));
+  await clock.advance(10_000);
+  expect(fired).toEqual(['node:timers at 5000', 'node:timers/promises at 7000']);
+  clock.uninstall();
+  clock = undefined;
+  expect(timersSetTimeout).toBe(real);
 });

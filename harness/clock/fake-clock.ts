@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import FakeTimers from '@sinonjs/fake-timers';
 import { FlatlineError } from '../util/errors.ts';
 import type { Clock, TimerHandle } from './clock.ts';
@@ -63,6 +63,10 @@ export abstract class FakeTimersClock implements Clock {
       throw err;
     }
     wrapGlobalTimers(this.fake, (fn) => (this.binder ? this.binder(fn) : fn));
+    // fake-timers replaces the timers of node:timers and node:timers/promises on their module
+    // objects; an ES module's `import { setTimeout } from 'node:timers'` reads a copy node makes
+    // at load time, which only this brings up to date (else it stays a real timer in a virtual world).
+    syncBuiltinESMExports();
     let reject!: (reason: Error) => void;
     this.whenAborted = new Promise<never>((_, r) => (reject = r));
     this.rejectAborted = reject;
@@ -83,6 +87,7 @@ export abstract class FakeTimersClock implements Clock {
   uninstall(): void {
     if (slot[INSTALLED] !== this) return;
     this.fake.uninstall();
+    syncBuiltinESMExports();
     slot[INSTALLED] = undefined;
   }
 
