@@ -70,3 +70,12 @@ it("fakes the timers an ES module imports by name from node:timers and node:time
   clock = undefined;
   expect(timersSetTimeout).toBe(real);
 });
+
+it('moves process.hrtime with virtual time, as Date and performance.now do (an adapter may time its round trips with it)', async () => {
+  clock = VirtualClock.install();
+  const [start, startBig] = [process.hrtime(), process.hrtime.bigint()];
+  await clock.advance(1_500);
+  const [s, ns] = process.hrtime(start);
+  expect(s * 1e3 + ns / 1e6).toBe(1_500);
+  expect(process.hrtime.bigint() - startBig).toBe(1_500_000_000n);
+});

@@ -30,7 +30,7 @@ let fakeTimers: ReturnType<typeof FakeTimers.withGlobal> | undefined;
 
 /**
  * A clock on @sinonjs/fake-timers, installed process-wide: setTimeout/setInterval/Date/
- * performance.now are fake everywhere, so third-party clients run on it unchanged.
+ * performance.now/process.hrtime are fake everywhere, so third-party clients run on it unchanged.
  * setImmediate, process.nextTick and queueMicrotask stay real: real I/O needs them.
  * What moves it is the subclass's business: the settle-then-jump loop (VirtualClock) or a
  * real-time ticker (ScaledClock). One per process at a time.
@@ -52,7 +52,7 @@ export abstract class FakeTimersClock implements Clock {
     fakeTimers ??= FakeTimers.withGlobal(globalThis);
     this.fake = fakeTimers.install({
       now: epoch,
-      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance', 'hrtime'],
       loopLimit: 1_000_000,
     });
     this.epoch = epoch;

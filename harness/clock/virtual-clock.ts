@@ -57,7 +57,7 @@ export function isVirtualClock(clock: unknown): clock is VirtualClock {
 }
 
 /**
- * Virtual time over real sockets. While installed, setTimeout/setInterval/Date/performance.now are
+ * Virtual time over real sockets. While installed, setTimeout/setInterval/Date/performance.now/hrtime are
  * @sinonjs/fake-timers' everywhere in the process, so third-party clients run on it unchanged.
  * Time moves only through `run`/`advance`, which alternate two steps:
  *   1. settle: let real I/O run (setImmediate rounds) until the IoTracker says nothing is in flight;
