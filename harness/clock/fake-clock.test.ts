@@ -79,3 +79,20 @@ it('moves process.hrtime with virtual time, as Date and performance.now do (an a
   expect(s * 1e3 + ns / 1e6).toBe(1_500);
   expect(process.hrtime.bigint() - startBig).toBe(1_500_000_000n);
 });
+
+it('times AbortSignal.timeout() in virtual time, aborting as node does, and gives the real one back', async () => {
+  const real = AbortSignal.timeout;
+  clock = VirtualClock.install();
+  const signal = AbortSignal.timeout(30_000);
+  let abortedAt: number | undefined;
+  signal.addEventListener('abort', () => (abortedAt = clock!.elapsed()));
+  await clock.advance(29_999);
+  expect(signal.aborted).toBe(false);
+  await clock.advance(1);
+  expect(abortedAt).toBe(30_000);
+  expect(signal.reason).toMatchObject({ name: 'TimeoutError', message: 'The operation was aborted due to timeout' });
+  expect(() => AbortSignal.timeout(-1)).toThrow(RangeError);
+  clock.uninstall();
+  clock = undefined;
+  expect(AbortSignal.timeout).toBe(real);
+});

@@ -63,6 +63,7 @@ export abstract class FakeTimersClock implements Clock {
       throw err;
     }
     wrapGlobalTimers(this.fake, (fn) => (this.binder ? this.binder(fn) : fn));
+    fakeAbortSignalTimeout();
     // fake-timers replaces the timers of node:timers and node:timers/promises on their module
     // objects; an ES module's `import { setTimeout } from 'node:timers'` reads a copy node makes
     // at load time, which only this brings up to date (else it stays a real timer in a virtual world).
@@ -87,6 +88,7 @@ export abstract class FakeTimersClock implements Clock {
   uninstall(): void {
     if (slot[INSTALLED] !== this) return;
     this.fake.uninstall();
+    AbortSignal.timeout = realAbortSignalTimeout;
     syncBuiltinESMExports();
     slot[INSTALLED] = undefined;
   }
@@ -129,6 +131,23 @@ export abstract class FakeTimersClock implements Clock {
   pendingTimers(): number {
     return this.fake.countTimers();
   }
+}
+
+const realAbortSignalTimeout = AbortSignal.timeout;
+
+/**
+ * `AbortSignal.timeout(ms)` on the installed (fake) setTimeout: node arms it on its internal timers,
+ * which fake-timers does not replace, so a fetch or a connect with such a deadline would wait in
+ * real time in a virtual world. Like node's (lib/internal/abort_controller.js), its timer does not
+ * keep the process alive, and it aborts with a DOMException named TimeoutError.
+ */
+function fakeAbortSignalTimeout(): void {
+  AbortSignal.timeout = (ms: number): AbortSignal => {
+    if (!Number.isFinite(ms) || ms < 0) return realAbortSignalTimeout(ms); // node's own RangeError/TypeError
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms).unref();
+    return controller.signal;
+  };
 }
 
 type HeapTimer = { callAt: number; heapIndex?: number };
