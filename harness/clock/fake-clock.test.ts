@@ -1,5 +1,5 @@
 import { setTimeout as timersSetTimeout } from 'node:timers';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { scheduler, setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, expect, it } from 'vitest';
 import { checkInternals, type InstalledFake } from './fake-clock.ts';
 import { VirtualClock } from './virtual-clock.ts';
@@ -58,17 +58,19 @@ it('the installed fake-timers passes the check, and its probe timer is gone', ()
   expect(clock.pendingTimers()).toBe(0);
 });
 
-it("fakes the timers an ES module imports by name from node:timers and node:timers/promises, and gives the real ones back", async () => {
+it("fakes the timers an ES module imports by name from node:timers and node:timers/promises (scheduler.wait too), and gives the real ones back", async () => {
   const real = timersSetTimeout;
   clock = VirtualClock.install();
   const fired: string[] = [];
   timersSetTimeout(() => fired.push(`node:timers at ${clock!.elapsed()}`), 5_000);
   void sleep(7_000).then(() => fired.push(`node:timers/promises at ${clock!.elapsed()}`));
+  void scheduler.wait(9_000).then(() => fired.push(`scheduler.wait at ${clock!.elapsed()}`));
   await clock.advance(10_000);
-  expect(fired).toEqual(['node:timers at 5000', 'node:timers/promises at 7000']);
+  expect(fired).toEqual(['node:timers at 5000', 'node:timers/promises at 7000', 'scheduler.wait at 9000']);
   clock.uninstall();
   clock = undefined;
   expect(timersSetTimeout).toBe(real);
+  expect(Object.hasOwn(scheduler, 'wait')).toBe(false); // the prototype's again
 });
 
 it('moves process.hrtime with virtual time, as Date and performance.now do (an adapter may time its round trips with it)', async () => {

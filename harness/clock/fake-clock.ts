@@ -1,4 +1,5 @@
 import { createRequire, syncBuiltinESMExports } from 'node:module';
+import timersPromises from 'node:timers/promises';
 import FakeTimers from '@sinonjs/fake-timers';
 import { FlatlineError } from '../util/errors.ts';
 import type { Clock, TimerHandle } from './clock.ts';
@@ -44,6 +45,7 @@ export abstract class FakeTimersClock implements Clock {
   readonly whenAborted: Promise<never>;
   private readonly rejectAborted: (reason: Error) => void;
   private binder: TimerBinder | undefined;
+  private readonly restoreTimerHelpers: () => void;
 
   protected constructor(epoch = DEFAULT_EPOCH) {
     if (slot[INSTALLED]) {
@@ -63,7 +65,7 @@ export abstract class FakeTimersClock implements Clock {
       throw err;
     }
     wrapGlobalTimers(this.fake, (fn) => (this.binder ? this.binder(fn) : fn));
-    fakeAbortSignalTimeout();
+    this.restoreTimerHelpers = fakeTimerHelpers();
     // fake-timers replaces the timers of node:timers and node:timers/promises on their module
     // objects; an ES module's `import { setTimeout } from 'node:timers'` reads a copy node makes
     // at load time, which only this brings up to date (else it stays a real timer in a virtual world).
@@ -88,7 +90,7 @@ export abstract class FakeTimersClock implements Clock {
   uninstall(): void {
     if (slot[INSTALLED] !== this) return;
     this.fake.uninstall();
-    AbortSignal.timeout = realAbortSignalTimeout;
+    this.restoreTimerHelpers();
     syncBuiltinESMExports();
     slot[INSTALLED] = undefined;
   }
@@ -133,20 +135,27 @@ export abstract class FakeTimersClock implements Clock {
   }
 }
 
-const realAbortSignalTimeout = AbortSignal.timeout;
-
 /**
- * `AbortSignal.timeout(ms)` on the installed (fake) setTimeout: node arms it on its internal timers,
- * which fake-timers does not replace, so a fetch or a connect with such a deadline would wait in
- * real time in a virtual world. Like node's (lib/internal/abort_controller.js), its timer does not
- * keep the process alive, and it aborts with a DOMException named TimeoutError.
+ * Node's timer helpers that fake-timers leaves real, because node arms them on its internal timers:
+ * `AbortSignal.timeout(ms)` and `scheduler.wait(ms)` of node:timers/promises. In a virtual world a
+ * fetch or a connect with such a deadline, or an adapter's wait, would take real time. While a
+ * clock is installed they run on the fake timers, as node's own do (lib/internal/abort_controller.js:
+ * a timer that does not keep the process alive, a DOMException named TimeoutError;
+ * lib/timers/promises.js: `scheduler.wait` is `setTimeout(delay, undefined, options)`).
  */
-function fakeAbortSignalTimeout(): void {
+function fakeTimerHelpers(): () => void {
+  const realTimeout = AbortSignal.timeout;
   AbortSignal.timeout = (ms: number): AbortSignal => {
-    if (!Number.isFinite(ms) || ms < 0) return realAbortSignalTimeout(ms); // node's own RangeError/TypeError
+    if (!Number.isFinite(ms) || ms < 0) return realTimeout(ms); // node's own RangeError/TypeError
     const controller = new AbortController();
     setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms).unref();
     return controller.signal;
+  };
+  const { scheduler } = timersPromises as unknown as { scheduler: { wait(delay: number, options?: { signal?: AbortSignal }): Promise<void> } };
+  scheduler.wait = (delay, options) => timersPromises.setTimeout(delay, undefined, options);
+  return () => {
+    AbortSignal.timeout = realTimeout;
+    delete (scheduler as { wait?: unknown }).wait; // the prototype's again
   };
 }
 
