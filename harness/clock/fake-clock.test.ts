@@ -1,7 +1,9 @@
 import { setTimeout as timersSetTimeout } from 'node:timers';
 import { scheduler, setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, expect, it } from 'vitest';
-import { checkInternals, type InstalledFake } from './fake-clock.ts';
+import { importCopy } from '../../test/support/module-copy.ts';
+import { checkInternals, FakeTimersClock, isFakeTimersClock, type InstalledFake } from './fake-clock.ts';
+import { RealClock } from './real-clock.ts';
 import { VirtualClock } from './virtual-clock.ts';
 
 let clock: VirtualClock | undefined;
@@ -97,4 +99,12 @@ it('times AbortSignal.timeout() in virtual time, aborting as node does, and give
   clock.uninstall();
   clock = undefined;
   expect(AbortSignal.timeout).toBe(real);
+});
+
+it('is a FakeTimersClock to every copy of flatline, where instanceof says it is not', async () => {
+  const theirs = await importCopy<typeof import('./virtual-clock.ts')>(new URL('./virtual-clock.ts', import.meta.url));
+  clock = theirs.VirtualClock.install({ substrate: 'sim' });
+  expect(clock instanceof FakeTimersClock).toBe(false);
+  expect(isFakeTimersClock(clock)).toBe(true);
+  expect([new RealClock(), {}, null, { kind: 'virtual' }].map(isFakeTimersClock)).toEqual([false, false, false, false]);
 });

@@ -1,6 +1,7 @@
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import timersPromises from 'node:timers/promises';
 import FakeTimers from '@sinonjs/fake-timers';
+import { brandCheck } from '../util/brand.ts';
 import { FlatlineError } from '../util/errors.ts';
 import type { Clock, TimerHandle } from './clock.ts';
 
@@ -134,6 +135,9 @@ export abstract class FakeTimersClock implements Clock {
     return this.fake.countTimers();
   }
 }
+
+/** True for a FakeTimersClock (virtual or scaled) of any copy of flatline; use it in place of `instanceof`. */
+export const isFakeTimersClock = brandCheck('FakeTimersClock', FakeTimersClock);
 
 /**
  * Node's timer helpers that fake-timers leaves real, because node arms them on its internal timers:

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { importCopy } from '../../test/support/module-copy.ts';
 import { RealClock } from '../clock/real-clock.ts';
 import { simFixture, type SimFixture } from './fixture.ts';
 import { HostContext } from './host-context.ts';
@@ -149,3 +150,22 @@ describe('one host store for every context of the process', () => {
   });
 });
 
+
+describe('a clock from another copy of flatline', () => {
+  it('carries the host through its fake timers, and lets them go when disposed', async () => {
+    const theirs = await importCopy<typeof import('../clock/virtual-clock.ts')>(new URL('../clock/virtual-clock.ts', import.meta.url));
+    const clock = theirs.VirtualClock.install({ substrate: 'sim' });
+    try {
+      const context = new HostContext(clock);
+      const host = { name: 'phone' };
+      const firedOn = new Promise((resolve) => context.within(host, () => setTimeout(() => resolve(context.current), 1_000)));
+      await clock.advance(1_000);
+      expect(await firedOn).toBe(host);
+      context.dispose();
+      const bound = (clock as unknown as { binder: unknown }).binder;
+      expect(bound).toBeUndefined();
+    } finally {
+      clock.uninstall();
+    }
+  });
+});

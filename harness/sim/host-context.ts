@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Clock, TimerHandle } from '../clock/clock.ts';
-import { FakeTimersClock } from '../clock/fake-clock.ts';
+import { isFakeTimersClock } from '../clock/fake-clock.ts';
 
 /** A node the context can name: in practice a Host (this file does not depend on host.ts). */
 export interface ContextHost {
@@ -71,7 +71,7 @@ export class HostContext<H extends ContextHost = ContextHost> {
   dispose(): void {
     if (!this.active) return;
     this.active = false;
-    if (this.clock instanceof FakeTimersClock) this.clock.bindTimers(undefined);
+    if (isFakeTimersClock(this.clock)) this.clock.bindTimers(undefined);
     if (--carrying === 0) this.store.disable();
   }
 
@@ -80,7 +80,7 @@ export class HostContext<H extends ContextHost = ContextHost> {
     carrying++;
     // fake-timers' callbacks run from the clock's loop, outside any async context: bind each one
     // to the host that scheduled it, as node's own timers would carry it.
-    if (this.clock instanceof FakeTimersClock) {
+    if (isFakeTimersClock(this.clock)) {
       this.clock.bindTimers((fn) => {
         const host = this.store.getStore();
         return host === undefined ? fn : (...args) => this.store.run(host, () => fn(...args));
