@@ -4,10 +4,10 @@ import { Backoff, backoffOptionsSchema, type BackoffOptions } from '../policy/ba
 import { Heartbeat, heartbeatOptionsSchema, type HeartbeatOptions } from '../policy/heartbeat.ts';
 import { Outbox, outboxOptionsSchema, type OutboxOptions } from '../policy/outbox.ts';
 import { positiveDuration, strict } from '../schema/kit.ts';
-import type { ClientState } from '../trace/events.ts';
 import { toMs, type Duration } from '../util/duration.ts';
-import { ClientEvents, type ClientAdapter, type ClientContext } from './adapter.ts';
+import type { ClientAdapter, ClientContext } from './adapter.ts';
 import { Reconnector } from './reconnector.ts';
+import { TracedClient } from './traced-client.ts';
 import type { Dial, Transport } from './transport.ts';
 
 export interface ReferenceClientOptions {
@@ -33,8 +33,7 @@ export const referenceClientOptionsSchema = strict(
  * keeps the delivery promise across reconnects, and no reconnect after a disconnect the user asked for.
  * The protocol is the Dial's business; this class is the same for TCP and WebSocket.
  */
-export class ReferenceClient implements ClientAdapter {
-  private readonly events: ClientEvents;
+export class ReferenceClient extends TracedClient implements ClientAdapter {
   private readonly heartbeat: Heartbeat;
   private readonly backoff: Backoff;
   private readonly outbox: Outbox;
@@ -47,11 +46,11 @@ export class ReferenceClient implements ClientAdapter {
   private stopped = false;
 
   constructor(
-    private readonly ctx: ClientContext,
+    ctx: ClientContext,
     private readonly dial: Dial,
     options: ReferenceClientOptions = {},
   ) {
-    this.events = new ClientEvents(ctx);
+    super(ctx);
     this.connectTimeoutMs = toMs(options.connectTimeout ?? '10s', `client "${ctx.name}": connectTimeout`);
     this.heartbeat = new Heartbeat(ctx.clock, options.heartbeat ?? {}, {
       send: () => {
@@ -71,14 +70,6 @@ export class ReferenceClient implements ClientAdapter {
       onAcked: (id) => this.events.emit({ type: 'message.acked', id }),
       onFailed: (id, reason) => this.events.emit({ type: 'message.failed', id, reason }),
     });
-  }
-
-  get name(): string {
-    return this.ctx.name;
-  }
-
-  get state(): ClientState {
-    return this.events.state;
   }
 
   connect(): void {
