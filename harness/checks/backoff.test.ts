@@ -204,3 +204,13 @@ describe('checkBackoff: usage', () => {
     expect(check([connected, ...outage(0, { delays: [123, 456_789] })], {}).status).toBe('pass');
   });
 });
+
+describe('checkBackoff: long runs', () => {
+  it('judges an outage of 200,000 attempts (a spread of its delays would overflow the stack)', () => {
+    const delays = [0, 2_000, 4_000, ...new Array<number>(200_000 - 3).fill(8_000)];
+    const v = check([connected, ...outage(10_000, { delays })], exact);
+    expect(v.status).toBe('pass');
+    expect(v.measured).toMatchObject({ outages: 1, attempts: 200_000, maxDelayMs: 8_000 });
+    expect(v.summary).toBe('200000 reconnect attempts in 1 outage on schedule (longest wait 8s)');
+  });
+});

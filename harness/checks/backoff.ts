@@ -1,6 +1,7 @@
 import type { TraceEvent } from '../trace/trace.ts';
 import { formatMs } from '../util/duration.ts';
 import { FlatlineError } from '../util/errors.ts';
+import { maxOf } from '../util/max.ts';
 import { traceEnd } from './moment.ts';
 import { reconnectHistory, type ReconnectEpisode } from './reconnects.ts';
 import { errored, judge, plural, type Verdict } from './verdict.ts';
@@ -76,7 +77,7 @@ export function checkBackoff(events: readonly TraceEvent[], options: BackoffOpti
   if (history.afterUserDisconnect > 0) problems.push(`${plural(history.afterUserDisconnect, 'reconnect attempt')} after the user asked to disconnect`);
 
   const delays = episodes.flatMap((ep) => ep.attempts.map((a) => a.delayMs));
-  const maxDelayMs = delays.length ? Math.max(...delays) : null;
+  const maxDelayMs = maxOf(delays) ?? null;
   const gaveUp = episodes.filter((ep) => ep.end === 'gave_up').length;
   const onSchedule =
     `${plural(delays.length, 'reconnect attempt')} in ${plural(episodes.length, 'outage')} on schedule` +

@@ -1,4 +1,5 @@
 import type { TraceEvent } from '../trace/trace.ts';
+import { maxOf } from '../util/max.ts';
 
 /** Why a reconnect attempt did not lead to a connection, from the failure the client traced. */
 export type WasteReason = 'refused' | 'timedOut' | 'other';
@@ -126,7 +127,7 @@ export function fleetMetrics(events: readonly TraceEvent[], members: ReadonlySet
     rate,
     peak,
     reconnects,
-    peakReconnects: Math.max(0, ...reconnects),
+    peakReconnects: maxOf(reconnects) ?? 0,
     p99: quantile(busiest, 0.99) ?? 0,
     herdFactor: attemptTimes.length === 0 ? 0 : round2(peak / (attemptTimes.length / seconds)),
     backMs,
@@ -135,8 +136,7 @@ export function fleetMetrics(events: readonly TraceEvent[], members: ReadonlySet
     back99: quantile(backMs, 0.99),
     back100: backMs.length === affected.length ? (backMs.at(-1) ?? null) : null,
     wasted,
-    // a loop, not Math.max(...): one argument per member overflows the stack beyond about 120,000
-    mostReconnects: affected.reduce((most, l) => Math.max(most, l.connections), 0),
+    mostReconnects: maxOf(affected.map((l) => l.connections)) ?? 0,
   };
 }
 

@@ -4,6 +4,7 @@ import type { RunResult } from '../scenario/results.ts';
 import type { ExpirySemantics } from '../sim/nat-outcome.ts';
 import type { TraceEvent } from '../trace/trace.ts';
 import { formatMs, toMs, type Duration } from '../util/duration.ts';
+import { maxOf } from '../util/max.ts';
 import { compareHeartbeat, type NatComparison, type NatTimer } from './compare.ts';
 import { NAT_IDLE_AS_CONNTRACK, NAT_PROFILES, type NatExpiry } from './profiles.ts';
 
@@ -111,7 +112,7 @@ function observe(key: CellKey, runs: RunResult[]): NatCell {
     nat: key.nat,
     natTimeoutMs: key.timer.idleTimeoutMs,
     survived: keepalive.length ? keepalive.every((v) => v.status === 'pass') : null,
-    detectionMs: measured.length ? Math.max(...measured) : null,
+    detectionMs: maxOf(measured) ?? null,
     undetected: detection.some((v) => detectionOf(v) === null),
     predicted: compareHeartbeat({ intervalMs: key.heartbeatMs, replyTimeoutMs: key.replyTimeoutMs }, key.timer),
     disagreements: [],

@@ -1,5 +1,6 @@
 import { readableMs } from '../util/duration.ts';
 import { FlatlineError } from '../util/errors.ts';
+import { maxOf } from '../util/max.ts';
 import { compareHeartbeat } from './compare.ts';
 import type { NatProfile } from './profiles.ts';
 
@@ -68,7 +69,7 @@ export function recommendHeartbeat(profiles: readonly NatProfile[], replyTimeout
   }
   const replyTimeoutMs = typeof replyTimeout === 'function' ? replyTimeout(heartbeatMs) : replyTimeout;
   const noticed = profiles.map((p) => compareHeartbeat({ intervalMs: heartbeatMs, replyTimeoutMs }, p).detectionMs).filter((ms) => ms !== null);
-  const detectionMs = noticed.length ? Math.max(...noticed) : null;
+  const detectionMs = maxOf(noticed) ?? null;
   return {
     heartbeatMs,
     margin,

@@ -1,6 +1,7 @@
 import { reconnectHistory } from '../checks/reconnects.ts';
 import type { ResultsFile, RunResult, RunStatus } from '../scenario/results.ts';
 import { readableMs } from '../util/duration.ts';
+import { maxOf } from '../util/max.ts';
 import { buildDelivery } from './html/delivery.ts';
 import { mainClient } from './html/timeline.ts';
 
@@ -63,7 +64,7 @@ export function keyNumbers(run: RunResult): KeyNumbers {
   if (client) {
     const delays = reconnectHistory(run.trace, client).episodes.flatMap((ep) => ep.attempts.map((a) => a.delayMs));
     numbers.reconnects = delays.length;
-    numbers.longestWaitMs = delays.length ? Math.max(...delays) : 0;
+    numbers.longestWaitMs = maxOf(delays) ?? 0;
   }
   const delivery = buildDelivery(run);
   if (delivery) for (const key of ['lost', 'duplicated', 'unresolved'] as const) numbers[key] = delivery.counts[key];
