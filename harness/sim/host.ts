@@ -39,18 +39,13 @@ export const isLoopback = (address: string) => address === '::1' || address.star
  * (tcp_v4_send_reset()).
  */
 export class Host implements TcpHost, SimNode {
-  private readonly listeners = new Map<number, HostListener[]>();
   private readonly connections = new ConnectionTable();
-  /** Handshakes a listener has started and not finished, per port: its SYN queue. */
-  private readonly pending = new Map<number, number>();
+  /** Made when the host first listens or limits a port: a fleet's client hosts never do. */
+  private listening: ListeningPorts | undefined;
   private nextPort: number;
   private nextIss = 1_000;
   /** Local ports of connections this host opened. */
   private readonly ephemeral = new Set<number>();
-  /** Listening ports that take no new connections for now, and how they turn a SYN away. */
-  private readonly closedDoors = new Map<number, DoorMode>();
-  /** Listening ports whose server takes on connections no faster than its capacity. */
-  private readonly acceptQueues = new Map<number, AcceptQueue>();
   /** Nothing answers at this address for now (a virtual IP between a failover and its takeover). */
   private unanswered = false;
 
@@ -75,25 +70,28 @@ export class Host implements TcpHost, SimNode {
 
   release(conn: TcpConnection): void {
     if (!this.connections.delete(conn)) return;
-    if (!this.listeners.has(conn.local.port)) this.ephemeral.delete(conn.local.port);
+    if (!this.listening?.listeners.has(conn.local.port)) this.ephemeral.delete(conn.local.port);
   }
 
   listen(port: number, listener: HostListener): number {
     checkPort(port, 'options.port');
     const bound = port === 0 ? this.freePort() : port;
-    const existing = this.listeners.get(bound) ?? [];
+    const { listeners } = this.ports();
+    const existing = listeners.get(bound) ?? [];
     if (existing.some((l) => l.address === listener.address || WILDCARDS.has(l.address) || WILDCARDS.has(listener.address))) {
       throw errnoException('EADDRINUSE', 'listen', listener.address || '::', bound);
     }
-    this.listeners.set(bound, [...existing, listener]);
+    listeners.set(bound, [...existing, listener]);
     return bound;
   }
 
   unlisten(port: number, listener: HostListener): void {
-    this.acceptQueues.get(port)?.resetWaiting(listener);
-    const left = (this.listeners.get(port) ?? []).filter((l) => l !== listener);
-    if (left.length > 0) this.listeners.set(port, left);
-    else this.listeners.delete(port);
+    if (!this.listening) return;
+    const { listeners, acceptQueues } = this.listening;
+    acceptQueues.get(port)?.resetWaiting(listener);
+    const left = (listeners.get(port) ?? []).filter((l) => l !== listener);
+    if (left.length > 0) listeners.set(port, left);
+    else listeners.delete(port);
   }
 
   /**
@@ -104,10 +102,11 @@ export class Host implements TcpHost, SimNode {
   forget(): void {
     for (const conn of this.connections.values()) conn.vanish();
     this.connections.clear();
-    this.listeners.clear();
-    this.pending.clear();
     this.ephemeral.clear();
-    for (const queue of this.acceptQueues.values()) queue.clear();
+    if (!this.listening) return;
+    this.listening.listeners.clear();
+    this.listening.pending.clear();
+    for (const queue of this.listening.acceptQueues.values()) queue.clear();
   }
 
   /**
@@ -115,7 +114,7 @@ export class Host implements TcpHost, SimNode {
    * the host lives: it listens again after a restart under the same limits.
    */
   limitAccepts(port: number, capacity: ServerCapacity): void {
-    this.acceptQueues.set(port, new AcceptQueue(this.clock, capacity));
+    this.ports().acceptQueues.set(port, new AcceptQueue(this.clock, capacity));
   }
 
   /**
@@ -126,11 +125,11 @@ export class Host implements TcpHost, SimNode {
    * retries on its SYN timer until ETIMEDOUT.
    */
   stopAccepting(port: number, mode: DoorMode): void {
-    this.closedDoors.set(port, mode);
+    this.ports().closedDoors.set(port, mode);
   }
 
   resumeAccepting(port: number): void {
-    this.closedDoors.delete(port);
+    this.listening?.closedDoors.delete(port);
   }
 
   /**
@@ -169,18 +168,19 @@ export class Host implements TcpHost, SimNode {
     // Only a SYN can end a TIME_WAIT (yieldsTo): no listener lookup for the other packets.
     if (conn && !(seg.syn && this.listenerFor(seg.dst, seg.dport) && conn.yieldsTo(seg))) return conn.receive(seg);
     if (seg.rst) return;
-    const door = this.closedDoors.get(seg.dport);
+    const door = this.listening?.closedDoors.get(seg.dport);
     if (door === 'drop' && seg.syn && !seg.ack) return;
     const listener = seg.syn && !seg.ack && door === undefined ? this.listenerFor(seg.dst, seg.dport) : undefined;
     if (!listener) return this.answerReset(seg);
     // A full backlog drops the SYN: the client retries on its own timer (tcp_conn_request()).
-    const queue = this.acceptQueues.get(seg.dport);
-    const pending = this.pending.get(seg.dport) ?? 0;
+    const ports = this.ports();
+    const queue = ports.acceptQueues.get(seg.dport);
+    const pending = ports.pending.get(seg.dport) ?? 0;
     if (pending + (queue?.length ?? 0) >= (queue?.capacity.backlog ?? listener.backlog)) return;
-    this.pending.set(seg.dport, pending + 1);
+    ports.pending.set(seg.dport, pending + 1);
     const accepted = new TcpConnection(this, { address: seg.dst, port: seg.dport }, { address: seg.src, port: seg.sport }, this.iss(), 'SYN_RECEIVED');
     const settle = () => {
-      this.pending.set(seg.dport, (this.pending.get(seg.dport) ?? 1) - 1);
+      ports.pending.set(seg.dport, (ports.pending.get(seg.dport) ?? 1) - 1);
     };
     accepted.user = {
       established: () => {
@@ -206,7 +206,7 @@ export class Host implements TcpHost, SimNode {
   }
 
   private listenerFor(address: string, port: number): HostListener | undefined {
-    const all = this.listeners.get(port);
+    const all = this.listening?.listeners.get(port);
     if (!all) return undefined;
     return all.find((l) => l.address === address) ?? all.find((l) => WILDCARDS.has(l.address) || (isLoopback(l.address) && isLoopback(address)));
   }
@@ -216,15 +216,29 @@ export class Host implements TcpHost, SimNode {
     for (let i = 0; i <= EPHEMERAL_PORT_LAST - EPHEMERAL_PORT_FIRST; i++) {
       const port = this.nextPort;
       this.nextPort = port === EPHEMERAL_PORT_LAST ? EPHEMERAL_PORT_FIRST : port + 1;
-      if (!this.listeners.has(port) && !this.ephemeral.has(port)) return port;
+      if (!this.listening?.listeners.has(port) && !this.ephemeral.has(port)) return port;
     }
     throw errnoException('EADDRNOTAVAIL', 'connect');
   }
 
+  private ports(): ListeningPorts {
+    return (this.listening ??= new ListeningPorts());
+  }
 
   /** Initial sequence numbers: fixed per host and increasing, so traces are the same every run. */
   private iss(): number {
     this.nextIss += 64_000;
     return this.nextIss;
   }
+}
+
+/** What a host keeps for its listening ports. */
+class ListeningPorts {
+  readonly listeners = new Map<number, HostListener[]>();
+  /** Handshakes a listener has started and not finished, per port: its SYN queue. */
+  readonly pending = new Map<number, number>();
+  /** Listening ports that take no new connections for now, and how they turn a SYN away. */
+  readonly closedDoors = new Map<number, DoorMode>();
+  /** Listening ports whose server takes on connections no faster than its capacity. */
+  readonly acceptQueues = new Map<number, AcceptQueue>();
 }
