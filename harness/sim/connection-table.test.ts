@@ -5,13 +5,18 @@ import type { TcpConnection } from './tcp/connection.ts';
 const conn = (localAddress: string, localPort: number, remoteAddress: string, remotePort: number) =>
   ({ local: { address: localAddress, port: localPort }, remote: { address: remoteAddress, port: remotePort } }) as TcpConnection;
 
+/** A table holding `connections`, added in that order. */
+function tableOf(...connections: TcpConnection[]): ConnectionTable {
+  const table = new ConnectionTable();
+  for (const c of connections) table.add(c);
+  return table;
+}
+
 describe('ConnectionTable', () => {
   it('finds a connection by its whole 4-tuple only', () => {
-    const table = new ConnectionTable();
     const a = conn('10.0.0.1', 7000, '203.0.113.1', 32768);
     const loop = conn('127.0.0.1', 7000, '127.0.0.1', 32768);
-    table.add(a);
-    table.add(loop);
+    const table = tableOf(a, loop);
     expect(table.get('10.0.0.1', 7000, '203.0.113.1', 32768)).toBe(a);
     expect(table.get('127.0.0.1', 7000, '127.0.0.1', 32768)).toBe(loop);
     expect(table.get('10.0.0.1', 7000, '203.0.113.2', 32768)).toBeUndefined();
@@ -20,9 +25,8 @@ describe('ConnectionTable', () => {
   });
 
   it('deletes only the connection it holds, and lists the rest in the order they were added', () => {
-    const table = new ConnectionTable();
     const [a, b, c] = [conn('10.0.0.1', 7000, '10.0.0.2', 1), conn('10.0.0.1', 7000, '10.0.0.3', 1), conn('10.0.0.1', 7000, '10.0.0.2', 2)];
-    for (const x of [a, b, c]) table.add(x);
+    const table = tableOf(a, b, c);
     expect(table.delete(conn('10.0.0.1', 7000, '10.0.0.2', 1))).toBe(false); // same tuple, another connection
     expect(table.delete(a)).toBe(true);
     expect(table.delete(a)).toBe(false);
@@ -34,10 +38,9 @@ describe('ConnectionTable', () => {
   it("tells apart a server's peers that share both ports, and its own two addresses", () => {
     // Every sim host counts its ephemeral ports from the same first one: a fleet's connections
     // to one server share the local and the remote port, and differ by the remote address only.
-    const table = new ConnectionTable();
     const peers = Array.from({ length: 1000 }, (_, i) => conn('10.0.0.1', 80, `10.100.${i >> 8}.${i & 255}`, 32768));
     const loop = conn('127.0.0.1', 80, '10.100.0.7', 32768);
-    for (const p of [...peers, loop]) table.add(p);
+    const table = tableOf(...peers, loop);
     expect(table.get('10.0.0.1', 80, '10.100.3.231', 32768)).toBe(peers[999]);
     expect(table.get('127.0.0.1', 80, '10.100.0.7', 32768)).toBe(loop);
     expect(table.delete(peers[7]!)).toBe(true);
@@ -47,11 +50,9 @@ describe('ConnectionTable', () => {
   });
 
   it('holds a peer on both of its own addresses apart, and each alone again once the other goes', () => {
-    const table = new ConnectionTable();
     const own = conn('10.0.0.1', 80, '10.0.0.9', 40000);
     const loop = conn('127.0.0.1', 80, '10.0.0.9', 40000);
-    table.add(own);
-    table.add(loop);
+    const table = tableOf(own, loop);
     expect(table.delete(own)).toBe(true);
     expect(table.get('10.0.0.1', 80, '10.0.0.9', 40000)).toBeUndefined();
     expect(table.get('127.0.0.1', 80, '10.0.0.9', 40000)).toBe(loop);
@@ -65,11 +66,9 @@ describe('ConnectionTable', () => {
   });
 
   it('lets a new connection take a 4-tuple over (a SYN that ends a TIME_WAIT)', () => {
-    const table = new ConnectionTable();
     const old = conn('10.0.0.1', 7000, '10.0.0.2', 1);
     const fresh = conn('10.0.0.1', 7000, '10.0.0.2', 1);
-    table.add(old);
-    table.add(fresh);
+    const table = tableOf(old, fresh);
     expect(table.get('10.0.0.1', 7000, '10.0.0.2', 1)).toBe(fresh);
     expect([...table.values()]).toEqual([fresh]);
   });
