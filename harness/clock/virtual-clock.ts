@@ -1,3 +1,4 @@
+import { brandCheck } from '../util/brand.ts';
 import { FlatlineError } from '../util/errors.ts';
 import { formatMs } from '../util/duration.ts';
 import { Agenda, type Agendum } from './agenda.ts';
@@ -43,18 +44,6 @@ export { DEFAULT_EPOCH };
  */
 const DEFAULT_STALL_MS = 30_000;
 
-/**
- * Brands a VirtualClock under a key of the global symbol registry, which every copy of flatline's
- * modules shares. `instanceof` does not hold across copies: a scenario file loaded through tsx, the
- * built `dist/` next to the sources, a consumer's own install each have a VirtualClock class of
- * their own, and a world of one copy hands its clock to the adapters and servers of another.
- */
-const VIRTUAL_CLOCK: unique symbol = Symbol.for('flatline.VirtualClock');
-
-/** True for a VirtualClock of any copy of flatline (see VIRTUAL_CLOCK); use it in place of `instanceof`. */
-export function isVirtualClock(clock: unknown): clock is VirtualClock {
-  return typeof clock === 'object' && clock !== null && (clock as { [VIRTUAL_CLOCK]?: unknown })[VIRTUAL_CLOCK] === true;
-}
 
 /**
  * Virtual time over real sockets. While installed, setTimeout/setInterval/Date/performance.now/hrtime are
@@ -66,7 +55,6 @@ export function isVirtualClock(clock: unknown): clock is VirtualClock {
  */
 export class VirtualClock extends FakeTimersClock {
   readonly kind = 'virtual' as const;
-  readonly [VIRTUAL_CLOCK] = true;
   readonly io = new IoTracker();
   private readonly quietRounds: number;
   private readonly externalQuietMs: number;
@@ -323,6 +311,9 @@ export class VirtualClock extends FakeTimersClock {
     sleep: (ms) => new Promise<void>((resolve) => this.agenda.schedule(this.fake.now + Math.max(0, Math.trunc(ms) || 0), resolve)),
   };
 }
+
+/** True for a VirtualClock of any copy of flatline's modules (util/brand.ts); use it in place of `instanceof`. */
+export const isVirtualClock = brandCheck('VirtualClock', VirtualClock);
 
 function stalled(stallMs: number, waiting: string | undefined): FlatlineError {
   return new FlatlineError(
