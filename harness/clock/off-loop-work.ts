@@ -13,11 +13,13 @@ import type { IoSource } from './io-tracker.ts';
  *
  * zlib and WebCrypto are counted by wrapping their prototypes (every stream, and every caller of
  * `crypto.subtle`, however it got hold of it); the requests are read from
- * `process.getActiveResourcesInfo()`, which lists them by name. Node's callback functions on the
+ * `process._getActiveRequests()` (see activeRequests). Node's callback functions on the
  * crypto module (pbkdf2, scrypt, randomBytes with a callback) are not counted: a library can hold
  * them from before the clock was installed.
  */
-export function watchOffLoopWork(): IoSource & { dispose(): void } {
+export type OffLoopWatch = IoSource & { dispose(): void };
+
+export function watchOffLoopWork(): OffLoopWatch {
   if (!activeRequests) throw new FlatlineError('FLATLINE_ERR_CLOCK_UNSUPPORTED', `node ${process.version} has no process._getActiveRequests(), which flatline's virtual clock reads to wait for file-system and DNS requests in flight; run on a node that has it (node 20 and 22 do)`);
   if (users++ === 0) wrap();
   let disposed = false;

@@ -5,7 +5,7 @@ import { Agenda, type Agendum } from './agenda.ts';
 import { realTimers, type Clock, type TimerHandle } from './clock.ts';
 import { DEFAULT_EPOCH, FakeTimersClock, nextFakeTimerAt, type FakeInternals } from './fake-clock.ts';
 import { IoTracker } from './io-tracker.ts';
-import { watchOffLoopWork } from './off-loop-work.ts';
+import { watchOffLoopWork, type OffLoopWatch } from './off-loop-work.ts';
 
 export interface VirtualClockOptions {
   /** Wall-clock date the virtual clock starts at (ms since 1970). Fixed so traces are stable. */
@@ -44,7 +44,6 @@ export { DEFAULT_EPOCH };
  */
 const DEFAULT_STALL_MS = 30_000;
 
-
 /**
  * Virtual time over real sockets. While installed, setTimeout/setInterval/Date/performance.now/hrtime are
  * @sinonjs/fake-timers' everywhere in the process, so third-party clients run on it unchanged.
@@ -62,10 +61,11 @@ export class VirtualClock extends FakeTimersClock {
   readonly substrate: 'kernel' | 'sim';
   /** The simulated network's own events, fired in time order with the fake timers (see `simTimers`). */
   private readonly agenda = new Agenda();
-  /** zlib, WebCrypto and thread-pool requests in flight: time waits for them as for bytes on a socket. */
-  private readonly offLoopWork = watchOffLoopWork();
-
-  private constructor(options: VirtualClockOptions) {
+  private constructor(
+    options: VirtualClockOptions,
+    /** zlib, WebCrypto and thread-pool requests in flight: time waits for them as for bytes on a socket. */
+    private readonly offLoopWork: OffLoopWatch,
+  ) {
     super(options.epoch);
     this.quietRounds = options.quietRounds ?? 2;
     this.externalQuietMs = options.externalQuietMs ?? 5;
@@ -78,7 +78,14 @@ export class VirtualClock extends FakeTimersClock {
   /** Installs the virtual clock process-wide. Only one fake clock can be installed at a time. */
   static install(options: VirtualClockOptions = {}): VirtualClock {
     if (options.substrate === 'sim') checkImmediatesVisible();
-    return new VirtualClock(options);
+    // Watched before the fake timers go in, so that a node it cannot watch leaves nothing installed.
+    const offLoopWork = watchOffLoopWork();
+    try {
+      return new VirtualClock(options, offLoopWork);
+    } catch (err) {
+      offLoopWork.dispose();
+      throw err;
+    }
   }
 
   override uninstall(): void {
@@ -248,7 +255,7 @@ export class VirtualClock extends FakeTimersClock {
     const fake = this.fake as FakeInternals;
     const cutoff = this.agenda.nextSeq;
     for (;;) {
-      const timer = this.fakeNextAt();
+      const timer = nextFakeTimerAt(this.fake);
       const event = this.agenda.peekAt();
       if (event !== undefined && event <= at && (timer === undefined || event <= timer) && this.agenda.peekSeq()! < cutoff) {
         const a = this.agenda.shift()!;
@@ -268,14 +275,9 @@ export class VirtualClock extends FakeTimersClock {
 
   /** Virtual time of the earliest pending timer or agenda event, if any. */
   private nextTimerAt(): number | undefined {
-    const timer = this.fakeNextAt();
+    const timer = nextFakeTimerAt(this.fake);
     const event = this.agenda.peekAt();
     return event === undefined ? timer : timer === undefined ? event : Math.min(event, timer);
-  }
-
-  /** fake-timers keeps its timers in a min-heap. */
-  private fakeNextAt(): number | undefined {
-    return nextFakeTimerAt(this.fake);
   }
 
   override pendingTimers(): number {
